@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using Slices.Api.Platform.Config;
+using Slices.Api.Platform.Errors;
+
+namespace Slices.Api.Platform.Api;
+
+public static class ApiExtensions
+{
+    public static void AddApi(this WebApplicationBuilder builder)
+    {
+        builder.AddSettings<ApiOptions>(ApiOptions.Section);
+        builder.Services.AddSingleton<ReleaseInfo>();
+        builder.Services.AddFastEndpoints(o =>
+        {
+            o.Assemblies = [typeof(ApiExtensions).Assembly];
+        });
+
+        foreach (var version in ApiVersions.All)
+        {
+            builder.Services.SwaggerDocument(o =>
+            {
+                o.MaxEndpointVersion = version;
+                o.ShortSchemaNames = true;
+                o.AutoTagPathSegmentIndex = 0;
+                o.EnableJWTBearerAuth = false;
+                o.DocumentSettings = s =>
+                {
+                    s.DocumentName = $"v{version}";
+                    s.Title = "Slices API";
+                    s.Version = $"v{version}";
+                    s.Description = "The backend of a clinical practice: patients, clinicians, appointments, prescriptions, clinical notes and calendar sync. Errors are RFC 9457 problem+json with a requestId to quote to support.";
+                    s.OperationProcessors.Add(new DeprecationOperationProcessor(o.Services.GetRequiredService<ApiOptions>()));
+                };
+            });
+        }
+    }
+
+    public static void UseApi(this WebApplication app)
+    {
+        app.UseMiddleware<DeprecationMiddleware>();
+        app.UseFastEndpoints(c =>
+        {
+            c.Endpoints.RoutePrefix = "api";
+            c.Versioning.Prefix = "v";
+            c.Versioning.PrependToRoute = true;
+            c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            c.Serializer.Options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            c.Errors.ContentType = Problems.ContentType;
+            c.Errors.ProducesMetadataType = typeof(HttpValidationProblemDetails);
+            c.Errors.ResponseBuilder = ValidationProblems.Build;
+            c.Binding.JsonExceptionTransformer = ValidationProblems.FromJsonException;
+        });
+        app.UseSwaggerGen(
+            documents => documents.Path = "/openapi/{documentName}.json",
+            ui =>
+            {
+                ui.Path = "/docs";
+                ui.DocumentPath = "/openapi/{documentName}.json";
+            });
+    }
+}

@@ -1,0 +1,19 @@
+using Dapper;
+using Npgsql;
+using Slices.Api.Platform.Config;
+
+namespace Slices.Api.Platform.Database;
+
+public static class DatabaseExtensions
+{
+    public static void AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.AddSettings<DatabaseOptions>(DatabaseOptions.Section, DatabaseOptions.ApplyAliases);
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        builder.Services.AddSingleton(sp =>
+            new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .Build());
+        builder.Services.AddSingleton<Db>();
+    }
+}

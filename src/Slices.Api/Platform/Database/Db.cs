@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace Slices.Api.Platform.Database;
+
+/// <summary>The process's one pooled data source, with retries on transient failures where a retry is safe.</summary>
+public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILogger<Db> logger)
+{
+    public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>Opens a pooled connection, retrying while the server is briefly unreachable or refusing connections.</summary>
+    public Task<NpgsqlConnection> OpenAsync(CancellationToken ct) =>
+        WithRetry(async () => await dataSource.OpenConnectionAsync(ct), ct);
+
+    /// <summary>Runs an idempotent read on its own connection; a transient failure reruns the whole read.</summary>
+    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct) =>
+        WithRetry(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            return await read(connection);
+        }, ct);
+
+    private async Task<T> WithRetry<T>(Func<Task<T>> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action();
+            }
+            catch (NpgsqlException e) when (attempt <= options.MaxRetries && IsWorthRetrying(e) && !ct.IsCancellationRequested)
+            {
+                var delay = Backoff(attempt);
+                logger.LogWarning("Transient database failure ({SqlState}), attempt {Attempt} of {Attempts}; retrying in {DelayMs} ms",
+                    (e as PostgresException)?.SqlState ?? e.InnerException?.GetType().Name, attempt, options.MaxRetries + 1, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    // A timeout has already waited the full connection timeout (or the pool is exhausted): retrying would only multiply the wait.
+    private static bool IsWorthRetrying(NpgsqlException e) => e.IsTransient && e.InnerException is not TimeoutException;
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = options.RetryBaseDelayMs * Math.Pow(2, attempt - 1);
+        return TimeSpan.FromMilliseconds(exponential / 2 + Random.Shared.NextDouble() * exponential / 2);
+    }
+}

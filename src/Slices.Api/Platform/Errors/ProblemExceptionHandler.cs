@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Slices.Api.Platform.Errors;
+
+/// <summary>Maps exceptions to problem details: client faults keep their status, anything else is a logged 500 with no internals.</summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, detail) = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (StatusCodes.Status413PayloadTooLarge, "The request body is larger than the limit this API accepts."),
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: it is malformed or incomplete."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
+                (499, "The client closed the request before it completed."),
+            _ => (StatusCodes.Status500InternalServerError, null),
+        };
+
+        if (status >= 500) logger.LogError(exception, "Unhandled exception");
+        else logger.LogInformation("Request rejected with {StatusCode}: {ExceptionType}", status, exception.GetType().Name);
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Npgsql;
+using Slices.Api.Platform.Database;
+using StackExchange.Redis;
+
+namespace Slices.Api.Platform.Health;
+
+public sealed record DependencyCheck(bool Healthy, double LatencyMs);
+
+/// <summary>Measures the database and Redis as the API sees them: one round trip each, bounded so health answers quickly.</summary>
+public sealed class HealthProbe(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, ILogger<HealthProbe> logger)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
+    private volatile bool _migrationsApplied;
+
+    public Task<DependencyCheck> DatabaseAsync(CancellationToken ct) => MeasureAsync("database", async token =>
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(token);
+    }, ct);
+
+    public Task<DependencyCheck> RedisAsync(CancellationToken ct) => MeasureAsync("redis", async token =>
+        await redis.GetDatabase().PingAsync().WaitAsync(token), ct);
+
+    /// <summary>True once every embedded migration is in the journal; migrations never un-apply, so the answer is kept.</summary>
+    public async Task<bool> MigrationsAppliedAsync(CancellationToken ct)
+    {
+        if (_migrationsApplied) return true;
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var pending = await Migrator.PendingAsync(connection, ct);
+            _migrationsApplied = pending.Count == 0;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Could not read the migrations journal: {Error}", e.GetType().Name);
+        }
+        return _migrationsApplied;
+    }
+
+    private async Task<DependencyCheck> MeasureAsync(string name, Func<CancellationToken, Task> check, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Limit);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await check(timeout.Token);
+            return new DependencyCheck(true, Elapsed(started));
+        }
+        catch (Exception e) when (e is NpgsqlException or RedisException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Health check of {Dependency} failed: {Error}", name, e.GetType().Name);
+            return new DependencyCheck(false, Elapsed(started));
+        }
+    }
+
+    private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2);
+}

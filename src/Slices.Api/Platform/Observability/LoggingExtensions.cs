@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Slices.Api.Platform.Observability;
+
+public static class LoggingExtensions
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {RequestId}{NewLine}{Exception}";
+
+    /// <summary>Serilog: JSON lines to stdout (text in Development, or with LOG_FORMAT=text), levels from the Serilog section.</summary>
+    public static void AddLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            var config = services.GetRequiredService<IConfiguration>();
+            var text = string.Equals(config["LOG_FORMAT"] ?? (builder.Environment.IsDevelopment() ? "text" : "json"), "text", StringComparison.OrdinalIgnoreCase);
+            logger.ReadFrom.Configuration(config)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("Application", "slices-api");
+            if (string.Equals(config["LOG_CONSOLE"], "false", StringComparison.OrdinalIgnoreCase)) return;
+            if (text) logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            else logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+        });
+
+        TraceIds.EnsureForEveryRequest();
+    }
+
+    /// <summary>One completion line per request: method, route template, status, elapsed ms, request id, trace id. Never bodies or query strings.</summary>
+    public static void UseRequestLogging(this WebApplication app) => app.UseSerilogRequestLogging(o =>
+    {
+        o.MessageTemplate = "HTTP {RequestMethod:l} {RouteTemplate:l} responded {StatusCode} in {Elapsed:0.0} ms";
+        o.IncludeQueryInRequestPath = false;
+        o.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
+        o.EnrichDiagnosticContext = (diagnostics, context) =>
+        {
+            diagnostics.Set("RouteTemplate", RouteTemplate(context));
+            diagnostics.Set("RequestId", context.TraceIdentifier);
+            diagnostics.Set("TraceId", Activity.Current?.TraceId.ToString());
+        };
+    });
+
+    private static string RouteTemplate(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint route ? "/" + route.RoutePattern.RawText?.TrimStart('/') : "(unmatched)";
+}

@@ -1,0 +1,38 @@
+using System.Buffers;
+using System.Diagnostics;
+using Serilog.Context;
+
+namespace Slices.Api.Platform.RequestIds;
+
+/// <summary>
+/// Every request gets one id: a caller's well-formed X-Request-ID is kept (so a client's id follows the request
+/// through our logs), anything else is replaced by a UUIDv7. It becomes HttpContext.TraceIdentifier, is echoed
+/// on the response, and is on every log line of the request.
+/// </summary>
+internal sealed class RequestIdMiddleware(RequestDelegate next)
+{
+    public const string Header = "X-Request-ID";
+    private const int MaxLength = 128;
+    private static readonly SearchValues<char> Allowed = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var incoming = context.Request.Headers[Header];
+        var id = incoming.Count == 1 && IsWellFormed(incoming[0]) ? incoming[0]! : Guid.CreateVersion7().ToString();
+        context.TraceIdentifier = id;
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
+
+        using (LogContext.PushProperty("RequestId", id))
+        using (LogContext.PushProperty("TraceId", Activity.Current?.TraceId.ToString()))
+        {
+            await next(context);
+        }
+    }
+
+    public static bool IsWellFormed(string? value) =>
+        value is { Length: > 0 and <= MaxLength } && !value.AsSpan().ContainsAnyExcept(Allowed);
+}

@@ -1,0 +1,11 @@
+using Slices.Api.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatform();
+
+var app = builder.Build();
+app.UsePlatform();
+
+return await app.RunPlatformAsync(args);
+
+public partial class Program;

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace Slices.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel (real sockets, the whole pipeline) against its own database cloned from the migrated
+/// template and its own Redis database. Use it as a class fixture, or start one with other settings in a test.
+/// </summary>
+public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private static int _redisDatabases;
+    private readonly Action<Dictionary<string, string?>>? _configure;
+    private readonly bool _cloneDatabase;
+
+    public SlicesApp() : this(null) { }
+
+    private SlicesApp(Action<Dictionary<string, string?>>? configure, bool cloneDatabase = true)
+    {
+        _configure = configure;
+        _cloneDatabase = cloneDatabase;
+    }
+
+    public string Database { get; private set; } = "";
+    public int RedisDatabase { get; } = Interlocked.Increment(ref _redisDatabases);
+    public LogCapture Logs { get; } = new();
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Starts an app with settings of the test's own, e.g. a Redis that is down.</summary>
+    public static async Task<SlicesApp> StartAsync(Action<Dictionary<string, string?>> configure, bool cloneDatabase = true)
+    {
+        var app = new SlicesApp(configure, cloneDatabase);
+        await app.InitializeAsync();
+        return app;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        Database = _cloneDatabase ? await TestDatabases.CloneAsync() : await TestDatabases.CreateEmptyAsync();
+        Settings["DATABASE_URL"] = TestStack.AppUrl(Database);
+        Settings["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(Database);
+        Settings["REDIS_URL"] = $"redis://{TestStack.RedisEndpoint}/{RedisDatabase}";
+        Settings["LOG_FORMAT"] = "json";
+        Settings["LOG_CONSOLE"] = "false";
+        Settings["Shutdown:DrainDelaySeconds"] = "0";
+        _configure?.Invoke(Settings);
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Database.Length > 0) await TestDatabases.DropAsync(Database);
+        GC.SuppressFinalize(this);
+    }
+}

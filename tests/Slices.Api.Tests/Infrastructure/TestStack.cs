@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace Slices.Api.Tests.Infrastructure;
+
+/// <summary>The PostgreSQL and Redis servers that scripts/test started for this run.</summary>
+public static class TestStack
+{
+    public static string AdminConnectionString { get; } = Require("SLICES_TEST_POSTGRES");
+    public static string RedisEndpoint { get; } = Require("SLICES_TEST_REDIS");
+
+    private static NpgsqlConnectionStringBuilder Admin => new(AdminConnectionString);
+
+    /// <summary>A postgres:// URL, the form DigitalOcean injects, so every test also proves the URL form is accepted.</summary>
+    public static string AppUrl(string database) => $"postgres://slices_app@{Admin.Host}:{Admin.Port}/{database}";
+
+    public static string OwnerConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = "slices_owner", Database = database, Pooling = false }.ConnectionString;
+
+    public static string AdminConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = false }.ConnectionString;
+
+    public static string AppConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = "slices_app", Database = database, Pooling = false }.ConnectionString;
+
+    /// <summary>A loopback port with nothing listening: a dependency that is down.</summary>
+    public static int DeadPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string Require(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test, which starts PostgreSQL and Redis.");
+}
