@@ -4,8 +4,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();
 
 var app = builder.Build();
-app.UsePlatform();
-
 return await app.RunPlatformAsync(args);
 
 public partial class Program;

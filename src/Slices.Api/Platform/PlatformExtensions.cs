@@ -30,7 +30,7 @@ public static class PlatformExtensions
     }
 
     /// <summary>The request pipeline, outermost first (DESIGN.md, "Request pipeline").</summary>
-    public static void UsePlatform(this WebApplication app)
+    private static void UsePlatform(this WebApplication app)
     {
         app.UseRequestIds();
         app.UseMiddleware<ResponseTimingMiddleware>();
@@ -42,7 +42,8 @@ public static class PlatformExtensions
     }
 
     /// <summary>
-    /// Validates every setting, applies migrations when configured to, then serves until SIGTERM/SIGINT.
+    /// Validates every setting (before anything resolves one, so the operator sees every problem at once),
+    /// builds the pipeline, applies migrations when configured to, then serves until SIGTERM/SIGINT.
     /// <c>migrate</c> as the only argument applies migrations and exits (the pre-deploy job).
     /// </summary>
     public static async Task<int> RunPlatformAsync(this WebApplication app, string[] args)
@@ -57,6 +58,7 @@ public static class PlatformExtensions
             }
 
             app.Services.ValidateAllSettings();
+            app.UsePlatform();
             var database = app.Services.GetRequiredService<DatabaseOptions>();
             if (database.MigrateOnStart) await Migrator.ApplyAsync(database, logger, app.Lifetime.ApplicationStopping);
 

@@ -60,7 +60,7 @@ public sealed class AppProcess : IAsyncDisposable
     // The API's own build output, next to the test's: the same configuration (Debug or Release).
     private static string ApiDll()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepositoryRoot, "src", "Slices.Api", "bin", configuration, "net10.0", "Slices.Api.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the API first (scripts/test does)", path);
     }

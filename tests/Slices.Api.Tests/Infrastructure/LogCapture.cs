@@ -25,7 +25,7 @@ public sealed class LogCapture : ILogEventSink
     /// <summary>Completion lines of requests with this request id (the request logger writes them after the response).</summary>
     public async Task<LogEvent[]> CompletionLinesAsync(string requestId)
     {
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < 250; i++)
         {
             var lines = Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
                                           && e.Properties.TryGetValue("RequestId", out var id) && id.ToString() == $"\"{requestId}\"").ToArray();

@@ -61,7 +61,13 @@ public static partial class ConfigExtensions
     {
         var match = BindFailurePattern().Match(message);
         return match.Success
-            ? SettingName.Problem(match.Groups["key"].Value, $"not a valid {match.Groups["type"].Value.Replace("System.", "", StringComparison.Ordinal).ToLowerInvariant()}")
+            ? SettingName.Problem(match.Groups["key"].Value, match.Groups["type"].Value switch
+            {
+                "System.Int32" or "System.Int64" => "not a whole number",
+                "System.Boolean" => "must be true or false",
+                "System.DateTimeOffset" => "not a date and time (ISO 8601, e.g. 2027-05-01T00:00:00Z)",
+                var type => $"not a valid {type.Replace("System.", "", StringComparison.Ordinal)}",
+            })
             : "a setting has a value of the wrong type";
     }
 

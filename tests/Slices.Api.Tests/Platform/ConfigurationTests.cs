@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Slices.Api.Tests.Infrastructure;
+
+namespace Slices.Api.Tests.Platform;
+
+public sealed partial class ConfigurationTests
+{
+    [Fact]
+    public async Task Missing_required_settings_stop_the_process_before_it_listens_with_one_message_naming_each_variable()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.Equal(2, exitCode);
+        Assert.Single(Regex.Matches(stderr, "Slices cannot start"));
+        Assert.Contains("DATABASE_URL (or Database:Url): required", stderr, StringComparison.Ordinal);
+        Assert.Contains("REDIS_URL (or Redis:Url): required", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", stdout, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Malformed_values_are_all_reported_together_without_echoing_them()
+    {
+        var (exitCode, _, stderr) = await RunAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DATABASE_URL"] = "mysql://root:hunter2@db/slices",
+            ["REDIS_URL"] = "http://cache:6379",
+            ["PORT"] = "99999",
+            ["Database__MaxPoolSize"] = "lots",
+            ["Shutdown__InFlightTimeoutSeconds"] = "0",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("DATABASE_URL (or Database:Url): not a valid postgres:// URL or connection string", stderr, StringComparison.Ordinal);
+        Assert.Contains("REDIS_URL (or Redis:Url): not a valid", stderr, StringComparison.Ordinal);
+        Assert.Contains("PORT (or Http:Port): must be a port number", stderr, StringComparison.Ordinal);
+        Assert.Contains("Database__MaxPoolSize (Database:MaxPoolSize): not a whole number", stderr, StringComparison.Ordinal);
+        Assert.Contains("Shutdown__InFlightTimeoutSeconds (Shutdown:InFlightTimeoutSeconds): must be between 1 and 300", stderr, StringComparison.Ordinal);
+        Assert.Contains("5 configuration problem(s)", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("lots", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The variables Production refuses to start without, as the app itself reports them.</summary>
+    public static async Task<IReadOnlyList<string>> RequiredInProductionAsync()
+    {
+        var (_, _, stderr) = await RunAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        return RequiredLine().Matches(stderr).Select(m => m.Groups["name"].Value).ToList();
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(Dictionary<string, string?> environment)
+    {
+        await using var process = AppProcess.Start(environment);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, process.Stdout, process.Stderr);
+    }
+
+    [GeneratedRegex(@"^\s+- (?<name>[A-Z_]+) .*: required", RegexOptions.Multiline)]
+    private static partial Regex RequiredLine();
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Slices.Api.Tests.Infrastructure;
+
+namespace Slices.Api.Tests.Platform;
+
+public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_pool_never_opens_more_connections_than_configured()
+    {
+        await using var small = await SlicesApp.StartAsync(s => s["Database:MaxPoolSize"] = "2");
+        var client = small.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => client.GetAsync("/healthz/ready", Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionString);
+        var open = await admin.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND usename = 'slices_app'", new { db = small.Database });
+        Assert.InRange(open, 1, 2);
+    }
+
+    [Fact]
+    public async Task Opening_a_connection_retries_while_the_server_refuses_connections()
+    {
+        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionString);
+        var db = app.Services.GetRequiredService<Slices.Api.Platform.Database.Db>();
+        db.DataSource.Clear();
+        // "too many connections" (53300) is what a saturated server answers; it is transient.
+        await admin.ExecuteAsync($"ALTER DATABASE {app.Database} CONNECTION LIMIT 0");
+        var reopen = Task.Run(async () =>
+        {
+            await Task.Delay(150, Ct);
+            await admin.ExecuteAsync($"ALTER DATABASE {app.Database} CONNECTION LIMIT -1");
+        }, Ct);
+
+        try
+        {
+            await using var connection = await db.OpenAsync(Ct);
+            Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT 1"));
+        }
+        finally
+        {
+            await reopen;
+        }
+        Assert.Contains(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Transient database failure", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_app_role_owns_nothing_cannot_create_tables_and_cannot_bypass_row_security()
+    {
+        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(app.Database));
+        await connection.OpenAsync(Ct);
+
+        var role = await connection.QuerySingleAsync<(bool Super, bool BypassRls)>("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
+        var owned = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user");
+        var create = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("CREATE TABLE intruder (id int)"));
+
+        Assert.False(role.Super);
+        Assert.False(role.BypassRls);
+        Assert.Equal(0, owned);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, create.SqlState);
+    }
+
+    [Fact]
+    public async Task Migrations_are_journaled_and_owned_by_the_owner_role()
+    {
+        await using var connection = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        var scripts = (await connection.QueryAsync<string>("SELECT scriptname FROM schema_migrations ORDER BY scriptname")).ToList();
+        var journalOwner = await connection.ExecuteScalarAsync<string>("SELECT tableowner FROM pg_tables WHERE tablename = 'schema_migrations'");
+
+        Assert.Equal(Slices.Api.Platform.Database.Migrator.EmbeddedScripts, scripts);
+        Assert.Equal("slices_owner", journalOwner);
+    }
+}
