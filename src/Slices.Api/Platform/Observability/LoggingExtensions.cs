@@ -23,7 +23,7 @@ public static class LoggingExtensions
             if (string.Equals(config["LOG_CONSOLE"], "false", StringComparison.OrdinalIgnoreCase)) return;
             if (text) logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             else logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-        });
+        }, preserveStaticLogger: true);
 
         TraceIds.EnsureForEveryRequest();
     }
@@ -31,6 +31,8 @@ public static class LoggingExtensions
     /// <summary>One completion line per request: method, route template, status, elapsed ms, request id, trace id. Never bodies or query strings.</summary>
     public static void UseRequestLogging(this WebApplication app) => app.UseSerilogRequestLogging(o =>
     {
+        // This app's own logger, not Serilog's static one (which belongs to whichever host set it last).
+        o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
         o.MessageTemplate = "HTTP {RequestMethod:l} {RouteTemplate:l} responded {StatusCode} in {Elapsed:0.0} ms";
         o.IncludeQueryInRequestPath = false;
         o.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
