@@ -30,7 +30,9 @@ public sealed class AppProcess : IAsyncDisposable
     public static AppProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ApiDll());
+        var dll = ApiDll();
+        info.ArgumentList.Add(dll);
+        info.WorkingDirectory = Path.GetDirectoryName(dll)!; // where its appsettings files are, as in the image
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("DATABASE", StringComparison.Ordinal) || k.StartsWith("REDIS", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
