@@ -26,6 +26,7 @@ public sealed class ProblemDetailsTests(SlicesApp app) : IClassFixture<SlicesApp
         var response = await app.CreateClient().DeleteAsync("/api/health", Ct);
 
         var problem = await response.AssertProblemAsync(405);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
         Assert.Contains("DELETE", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
