@@ -14,13 +14,17 @@ ensure_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
   command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is not on PATH"
-  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ ${#missing[@]} -eq 0 ]; then ensure_postgres_user; return 0; fi
   log "installing ${missing[*]} (apt-get)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   # The Debian package starts its own cluster and server; ours are private, so stop the system ones.
   if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then as_root pg_ctlcluster 15 main stop >/dev/null 2>&1 || true; fi
   if [[ " ${missing[*]} " == *" redis-server "* ]]; then as_root service redis-server stop >/dev/null 2>&1 || true; fi
+  ensure_postgres_user
+}
+
+ensure_postgres_user() {
   id postgres >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres
 }
 

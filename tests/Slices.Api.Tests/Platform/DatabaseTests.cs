@@ -52,6 +52,33 @@ public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task An_idempotent_read_is_rerun_when_its_connection_is_killed_mid_query()
+    {
+        var db = app.Services.GetRequiredService<Slices.Api.Platform.Database.Db>();
+        var attempts = 0;
+        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionString);
+
+        var result = await db.ReadAsync(async connection =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                // A failover or server restart: the backend serving this read dies while the query runs.
+                var pid = connection.ProcessID;
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(200, Ct);
+                    await admin.ExecuteAsync("SELECT pg_terminate_backend(@pid)", new { pid });
+                }, Ct);
+                return await connection.ExecuteScalarAsync<int>("SELECT 41 FROM pg_sleep(5)");
+            }
+            return await connection.ExecuteScalarAsync<int>("SELECT 42");
+        }, Ct);
+
+        Assert.Equal(42, result);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
     public async Task The_app_role_owns_nothing_cannot_create_tables_and_cannot_bypass_row_security()
     {
         await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(app.Database));

@@ -15,11 +15,11 @@ public sealed class ShutdownTests
     [Fact]
     public async Task A_slow_request_in_flight_completes_while_readiness_turns_503_and_new_connections_are_then_refused()
     {
-        var app = await SlicesApp.StartAsync(s => s["Shutdown:DrainDelaySeconds"] = "1");
+        var app = await SlicesApp.StartAsync(s => s["Shutdown:DrainDelaySeconds"] = "2");
         var client = app.CreateClient();
         var baseAddress = client.BaseAddress!;
 
-        var slow = client.GetAsync("/api/v1/test-probes/slow?ms=2500", Ct);
+        var slow = client.GetAsync("/api/v1/test-probes/slow?ms=4000", Ct);
         await Task.Delay(300, Ct);
         // What SIGTERM does: the host's lifetime is told to stop, and the entry point stops the host.
         app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
@@ -29,7 +29,7 @@ public sealed class ShutdownTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal("shutting_down", (await ready.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("reason").GetString());
 
-        await Task.Delay(1200, Ct); // past the drain delay: the listener is closed, the slow request still running
+        await Task.Delay(2200, Ct); // past the drain delay: the listener is closed, the slow request still running
         await Assert.ThrowsAsync<HttpRequestException>(() => new HttpClient { BaseAddress = baseAddress }.GetAsync("/healthz/live", Ct));
 
         var finished = await slow;
