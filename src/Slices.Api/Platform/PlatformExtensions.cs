@@ -1,4 +1,6 @@
 using Slices.Api.Platform.Api;
+using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Crypto;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
@@ -24,6 +26,8 @@ public static class PlatformExtensions
         builder.AddDatabase();
         builder.AddRedis();
         builder.AddHealth();
+        builder.AddCrypto();
+        builder.AddAuth();
         builder.AddLifecycle();
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.AddApi();
@@ -38,6 +42,7 @@ public static class PlatformExtensions
         app.UseErrors();
         app.UseHttpLimits();
         app.UseRouting();
+        app.UseAuth();
         app.UseApi();
     }
 
@@ -61,6 +66,11 @@ public static class PlatformExtensions
             app.UsePlatform();
             var database = app.Services.GetRequiredService<DatabaseOptions>();
             if (database.MigrateOnStart) await Migrator.ApplyAsync(database, logger, app.Lifetime.ApplicationStopping);
+            if (!await app.Services.GetRequiredService<HealthProbe>().DatabaseRoleIsSafeAsync(app.Lifetime.ApplicationStopping))
+            {
+                logger.LogCritical("{Problem}", RoleSafety.Problem);
+                return 3;
+            }
 
             await app.StartAsync();
             logger.LogInformation("Slices is listening on {Urls} ({Environment})", string.Join(", ", app.Urls), app.Environment.EnvironmentName);

@@ -45,6 +45,7 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["LOG_FORMAT"] = "json";
         Settings["LOG_CONSOLE"] = "false";
         Settings["Shutdown:DrainDelaySeconds"] = "0";
+        foreach (var (key, value) in TestStack.Secrets()) Settings[key] = value;
         _configure?.Invoke(Settings);
         UseKestrel(0);
         StartServer();

@@ -22,6 +22,27 @@ public static class TestStack
     public static string AppConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = "slices_app", Database = database, Pooling = false }.ConnectionString;
 
+    private static readonly Lazy<string> SigningKey = new(() =>
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    });
+
+    private static readonly string EncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The keys Production requires (token signing, column encryption), made fresh for this run.</summary>
+    public static Dictionary<string, string?> Secrets() => new()
+    {
+        ["Auth:SigningKeys:t1"] = SigningKey.Value,
+        ["Auth:ActiveSigningKeyId"] = "t1",
+        ["Crypto:Keys:t1"] = EncryptionKey,
+        ["Crypto:ActiveKeyId"] = "t1",
+    };
+
+    /// <summary>The same, named as environment variables.</summary>
+    public static Dictionary<string, string?> SecretVariables() =>
+        Secrets().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+
     /// <summary>A loopback port with nothing listening: a dependency that is down.</summary>
     public static int DeadPort()
     {

@@ -14,13 +14,15 @@ public sealed partial class ConfigurationTests
         Assert.Single(Regex.Matches(stderr, "Slices cannot start"));
         Assert.Contains("DATABASE_URL (or Database:Url): required", stderr, StringComparison.Ordinal);
         Assert.Contains("REDIS_URL (or Redis:Url): required", stderr, StringComparison.Ordinal);
+        Assert.Contains("Crypto__Keys__<id> (Crypto:Keys:<id>): required", stderr, StringComparison.Ordinal);
+        Assert.Contains("Auth__SigningKeys__<kid> (Auth:SigningKeys:<kid>): required", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("listening", stdout, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task Malformed_values_are_all_reported_together_without_echoing_them()
     {
-        var (exitCode, _, stderr) = await RunAsync(new()
+        var (exitCode, _, stderr) = await RunAsync(new(TestStack.SecretVariables())
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DATABASE_URL"] = "mysql://root:hunter2@db/slices",
@@ -55,6 +57,6 @@ public sealed partial class ConfigurationTests
         return (exitCode, process.Stdout, process.Stderr);
     }
 
-    [GeneratedRegex(@"^\s+- (?<name>[A-Z_]+) .*: required", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+- (?<name>[A-Za-z_<>]+) .*: required", RegexOptions.Multiline)]
     private static partial Regex RequiredLine();
 }

@@ -21,7 +21,11 @@ public sealed class DeployFilesTests
         foreach (var component in components)
         {
             var envs = Sequence(component, "envs").ToDictionary(e => Scalar(e, "key"), e => e);
-            foreach (var name in required) Assert.True(envs.ContainsKey(name), $"{Scalar(component, "name")} does not set {name}");
+            foreach (var name in required)
+            {
+                var pattern = "^" + Regex.Replace(Regex.Escape(name), "<[a-z]+>", "[A-Za-z0-9_-]+") + "$";
+                Assert.True(envs.Keys.Any(k => Regex.IsMatch(k, pattern)), $"{Scalar(component, "name")} does not set {name}");
+            }
             Assert.Equal("Production", Scalar(envs["ASPNETCORE_ENVIRONMENT"], "value"));
             Assert.Equal("SECRET", Scalar(envs["MIGRATIONS_DATABASE_URL"], "type"));
         }

@@ -45,7 +45,7 @@ public sealed class ShutdownTests
         var port = TestStack.DeadPort();
         try
         {
-            await using var process = AppProcess.Start(new Dictionary<string, string?>
+            await using var process = AppProcess.Start(new Dictionary<string, string?>(TestStack.SecretVariables())
             {
                 ["DATABASE_URL"] = TestStack.AppUrl(database),
                 ["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(database),

@@ -53,6 +53,8 @@ public static class ApiExtensions
             c.Errors.ProducesMetadataType = typeof(HttpValidationProblemDetails);
             c.Errors.ResponseBuilder = ValidationProblems.Build;
             c.Binding.JsonExceptionTransformer = ValidationProblems.FromJsonException;
+            c.Security.PermissionsClaimType = Auth.SlicesClaims.Permission;
+            c.Security.RoleClaimType = Auth.SlicesClaims.Role;
         });
         app.UseSwaggerGen(
             documents => documents.Path = "/openapi/{documentName}.json",

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Slices.Api.Platform.Database;
@@ -18,6 +19,22 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             return await read(connection);
         }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction scoped to a practice: row-level security shows and accepts
+    /// only that practice's rows. The setting is transaction-local, so a pooled connection never carries it on.
+    /// Commits when <paramref name="work"/> returns; an exception rolls everything back.
+    /// </summary>
+    public async Task<T> InTenantAsync<T>(Guid practiceId, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
 
     private async Task<T> WithRetry<T>(Func<Task<T>> action, CancellationToken ct)
     {

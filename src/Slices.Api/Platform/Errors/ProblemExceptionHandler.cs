@@ -10,6 +10,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         var (status, detail) = exception switch
         {
+            ApiException api => (api.Status, api.Message),
+            Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: "events_practice_id_stream_version_key" } =>
+                (StatusCodes.Status409Conflict, "Someone else changed this record at the same moment. Read it again and retry."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "The request body is larger than the limit this API accepts."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: it is malformed or incomplete."),

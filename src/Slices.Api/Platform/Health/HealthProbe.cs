@@ -8,10 +8,11 @@ namespace Slices.Api.Platform.Health;
 public sealed record DependencyCheck(bool Healthy, double LatencyMs);
 
 /// <summary>Measures the database and Redis as the API sees them: one round trip each, bounded so health answers quickly.</summary>
-public sealed class HealthProbe(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, ILogger<HealthProbe> logger)
+public sealed class HealthProbe(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, IHostEnvironment environment, ILogger<HealthProbe> logger)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
     private volatile bool _migrationsApplied;
+    private volatile bool _roleChecked;
 
     public Task<DependencyCheck> DatabaseAsync(CancellationToken ct) => MeasureAsync("database", async token =>
     {
@@ -37,6 +38,27 @@ public sealed class HealthProbe(NpgsqlDataSource dataSource, IConnectionMultiple
             logger.LogWarning("Could not read the migrations journal: {Error}", e.GetType().Name);
         }
         return _migrationsApplied;
+    }
+
+    /// <summary>
+    /// False when the API's database role could bypass row-level security (tolerated in Development, with a warning).
+    /// When the database cannot be reached the check waits for the next call: readiness keeps asking.
+    /// </summary>
+    public async Task<bool> DatabaseRoleIsSafeAsync(CancellationToken ct)
+    {
+        if (_roleChecked) return true;
+        try
+        {
+            var unsafeRole = await RoleSafety.IsUnsafeAsync(dataSource, ct);
+            if (unsafeRole && !environment.IsDevelopment()) return false;
+            if (unsafeRole) logger.LogWarning("{Problem} (allowed in Development only)", RoleSafety.Problem);
+            _roleChecked = true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Could not check the database role yet: {Error}", e.GetType().Name);
+        }
+        return true;
     }
 
     private async Task<DependencyCheck> MeasureAsync(string name, Func<CancellationToken, Task> check, CancellationToken ct)

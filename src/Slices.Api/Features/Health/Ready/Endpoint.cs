@@ -4,7 +4,7 @@ using Slices.Api.Platform.Lifecycle;
 
 namespace Slices.Api.Features.Health.Ready;
 
-/// <summary>Status "ready", or "not_ready" with the reason: shutting_down, database_unreachable or migrations_pending.</summary>
+/// <summary>Status "ready", or "not_ready" with the reason: shutting_down, database_unreachable, migrations_pending or unsafe_database_role.</summary>
 public sealed record Response(string Status, string? Reason);
 
 public sealed class Endpoint(HealthProbe probe, ShutdownState shutdown) : EndpointWithoutRequest<Response>
@@ -29,6 +29,7 @@ public sealed class Endpoint(HealthProbe probe, ShutdownState shutdown) : Endpoi
         var reason = shutdown.IsStopping ? "shutting_down"
             : !(await probe.DatabaseAsync(ct)).Healthy ? "database_unreachable"
             : !await probe.MigrationsAppliedAsync(ct) ? "migrations_pending"
+            : !await probe.DatabaseRoleIsSafeAsync(ct) ? "unsafe_database_role"
             : null;
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.ResponseAsync(new Response(reason is null ? "ready" : "not_ready", reason), reason is null ? 200 : 503, ct);

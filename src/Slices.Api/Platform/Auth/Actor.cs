@@ -1,0 +1,20 @@
+using System.Security.Claims;
+
+namespace Slices.Api.Platform.Auth;
+
+/// <summary>Who did something, for the event store and the access log: a user, an API key, the system, or nobody yet.</summary>
+public sealed record Actor(string Type, Guid? ActorId, string? RequestId)
+{
+    public static Actor Anonymous(HttpContext context) => new("anonymous", null, context.TraceIdentifier);
+
+    public static Actor User(Guid userId, HttpContext context) => new("user", userId, context.TraceIdentifier);
+
+    public static Actor Of(HttpContext context)
+    {
+        var principal = context.User;
+        var type = principal.FindFirstValue(SlicesClaims.ActorType);
+        return Guid.TryParse(principal.FindFirstValue(SlicesClaims.Subject), out var id) && type is not null
+            ? new Actor(type, id, context.TraceIdentifier)
+            : Anonymous(context);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Slices.Api.Platform.Database;
+
+namespace Slices.Api.Platform.Auth;
+
+/// <summary>Authenticates integrators by API key, sent as X-API-Key or as Authorization: Bearer sk_live_...</summary>
+public sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, Db db, TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-API-Key";
+
+    private const string Lookup = """
+        SELECT secret_hash, scopes, last_used_at FROM api_keys WHERE id = @keyId AND revoked_at IS NULL
+        """;
+
+    private const string MarkUsed = "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId";
+
+    public static bool IsApiKeyRequest(HttpContext context) =>
+        context.Request.Headers.ContainsKey(Header) ||
+        context.Request.Headers.Authorization.ToString().StartsWith("Bearer " + ApiKeyToken.Prefix, StringComparison.Ordinal);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = Request.Headers[Header].FirstOrDefault() ?? Request.Headers.Authorization.ToString()["Bearer ".Length..];
+        if (!ApiKeyToken.TryParse(presented.Trim(), out var practiceId, out var keyId, out var secretHash))
+            return AuthenticateResult.Fail("The API key is malformed.");
+
+        var now = clock.GetUtcNow();
+        var scopes = await db.InTenantAsync(practiceId, async (c, tx) =>
+        {
+            var key = await c.QuerySingleOrDefaultAsync<(byte[] SecretHash, string[] Scopes, DateTimeOffset? LastUsedAt)?>(
+                new CommandDefinition(Lookup, new { keyId }, tx, cancellationToken: Context.RequestAborted));
+            if (key is not { } found || !CryptographicOperations.FixedTimeEquals(found.SecretHash, secretHash)) return null;
+            if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
+                await c.ExecuteAsync(new CommandDefinition(MarkUsed, new { keyId, now }, tx, cancellationToken: Context.RequestAborted));
+            return found.Scopes;
+        }, Context.RequestAborted);
+        if (scopes is null) return AuthenticateResult.Fail("The API key is unknown or revoked.");
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(SlicesClaims.Subject, keyId.ToString()),
+            new Claim(SlicesClaims.Practice, practiceId.ToString()),
+            new Claim(SlicesClaims.ActorType, "api_key"),
+            new Claim(SlicesClaims.Via, "api_key"),
+            .. scopes.Select(s => new Claim(SlicesClaims.Permission, s)),
+        ], SchemeName, SlicesClaims.Subject, SlicesClaims.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Slices.Api.Platform.Config;
+
+namespace Slices.Api.Platform.Auth;
+
+public static class AuthExtensions
+{
+    private const string Smart = "Slices";
+
+    public static void AddAuth(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopment();
+        builder.AddSettings<AuthOptions>(AuthOptions.Section, (o, _) => o.AllowEphemeralSigningKey = development);
+        builder.Services.AddSingleton<JwtKeys>();
+        builder.Services.AddSingleton<AccessTokens>();
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<Sessions>();
+        builder.Services.AddSingleton<SignIn>();
+        builder.Services.AddSingleton<SecondFactor>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        builder.Services.AddAuthentication(Smart)
+            .AddPolicyScheme(Smart, "Bearer token, session cookie or API key", o =>
+                o.ForwardDefaultSelector = context => ApiKeyAuthentication.IsApiKeyRequest(context) ? ApiKeyAuthentication.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens>((o, tokens) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = tokens.ValidationParameters();
+            o.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = ReadCookieWhenNoHeader,
+                OnTokenValidated = CheckSessionAsync,
+            };
+        });
+        builder.Services.AddAuthorization();
+    }
+
+    public static void UseAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseMiddleware<CsrfMiddleware>();
+        app.UseAuthorization();
+    }
+
+    private static Task ReadCookieWhenNoHeader(MessageReceivedContext context)
+    {
+        if (string.IsNullOrEmpty(context.Request.Headers.Authorization) && context.Request.Cookies[AuthCookies.Access] is { Length: > 0 } cookie)
+        {
+            context.Token = cookie;
+            context.HttpContext.Items[SlicesClaims.Via] = "cookie";
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A valid signature is not enough: the session must still be alive, and the role is read from it, not from the token.</summary>
+    private static async Task CheckSessionAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (!Guid.TryParse(principal.FindFirstValue(SlicesClaims.Practice), out var practiceId) || principal.SessionId() is not { } sessionId)
+        {
+            context.Fail("The token has no practice or session.");
+            return;
+        }
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
+        if (await sessions.CheckAsync(practiceId, sessionId, context.HttpContext.RequestAborted) is not { } session)
+        {
+            context.Fail("The session has ended.");
+            return;
+        }
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(SlicesClaims.ActorType, "user"));
+        identity.AddClaim(new Claim(SlicesClaims.Role, session.Role));
+        identity.AddClaim(new Claim(SlicesClaims.Via, context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer"));
+        foreach (var permission in Permission.ForRole(session.Role)) identity.AddClaim(new Claim(SlicesClaims.Permission, permission));
+    }
+}

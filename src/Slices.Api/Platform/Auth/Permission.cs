@@ -1,0 +1,32 @@
+namespace Slices.Api.Platform.Auth;
+
+/// <summary>What a caller may do. Users get them from their role; API keys from the scopes chosen when the key was made.</summary>
+public static class Permission
+{
+    public const string UsersManage = "users:manage";
+    public const string ApiKeysManage = "api-keys:manage";
+    public const string AuditRead = "audit:read";
+    public const string PracticeManage = "practice:manage";
+    public const string PatientsRead = "patients:read";
+    public const string PatientsWrite = "patients:write";
+    public const string AppointmentsRead = "appointments:read";
+    public const string AppointmentsWrite = "appointments:write";
+    public const string WebhooksManage = "webhooks:manage";
+
+    public static readonly IReadOnlyList<string> Roles = ["admin", "clinician", "staff"];
+
+    /// <summary>The scopes an integrator's API key may carry.</summary>
+    public static readonly IReadOnlySet<string> ApiKeyScopes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite, WebhooksManage, AuditRead,
+    };
+
+    private static readonly string[] Clinical = [PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite];
+
+    public static IReadOnlyList<string> ForRole(string role) => role switch
+    {
+        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, .. Clinical],
+        "clinician" or "staff" => Clinical,
+        _ => [],
+    };
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Slices.Api.Platform.Database;
+using StackExchange.Redis;
+
+namespace Slices.Api.Platform.Auth;
+
+/// <summary>
+/// Checks on every request that the token's session is still alive: Redis first (1 h), the database when Redis misses
+/// or is down. Revocation deletes the cached entry, so logout, disabling a user or revoking a session holds at once on
+/// every instance.
+/// </summary>
+public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions options, TimeProvider clock, ILogger<Sessions> logger)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromHours(1);
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+
+    public async Task<SessionRow?> CheckAsync(Guid practiceId, Guid sessionId, CancellationToken ct)
+    {
+        var session = await FromCacheAsync(sessionId);
+        if (session is null)
+        {
+            session = await db.InTenantAsync(practiceId, (c, tx) => SessionData.ActiveAsync(c, tx, sessionId, ct), ct);
+            if (session is null) return null;
+            await CacheAsync(sessionId, session);
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= session.ExpiresAt || now - session.LastSeenAt > TimeSpan.FromMinutes(options.SessionIdleMinutes)) return null;
+        if (now - session.LastSeenAt > TouchEvery)
+        {
+            await db.InTenantAsync(practiceId, async (c, tx) => { await SessionData.TouchAsync(c, tx, sessionId, now, ct); return 0; }, ct);
+            await CacheAsync(sessionId, session with { LastSeenAt = now });
+        }
+        return session;
+    }
+
+    public async Task CacheAsync(Guid sessionId, SessionRow session)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(Key(sessionId), JsonSerializer.Serialize(session), CacheFor);
+        }
+        catch (RedisException e)
+        {
+            logger.LogWarning("Session cache unavailable ({Error}); sessions are checked in the database", e.GetType().Name);
+        }
+    }
+
+    public async Task ForgetAsync(IEnumerable<Guid> sessionIds)
+    {
+        var keys = sessionIds.Select(Key).ToArray();
+        if (keys.Length == 0) return;
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(keys);
+        }
+        catch (RedisException e)
+        {
+            logger.LogError("Could not drop {Count} revoked session(s) from the cache ({Error}); they expire within the hour", keys.Length, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Drops the cached copies of a user's live sessions, so a change of role holds on their next request.</summary>
+    public async Task ForgetUserAsync(Guid practiceId, Guid userId, CancellationToken ct) =>
+        await ForgetAsync(await db.InTenantAsync(practiceId, (c, tx) => SessionData.ActiveIdsOfUserAsync(c, tx, userId, ct), ct));
+
+    private async Task<SessionRow?> FromCacheAsync(Guid sessionId)
+    {
+        try
+        {
+            var value = await redis.GetDatabase().StringGetAsync(Key(sessionId));
+            return value.HasValue ? JsonSerializer.Deserialize<SessionRow>((string)value!) : null;
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
+    private static RedisKey Key(Guid sessionId) => $"slices:session:{sessionId:N}";
+}

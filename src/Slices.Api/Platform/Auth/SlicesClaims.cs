@@ -1,0 +1,21 @@
+using System.Security.Claims;
+
+namespace Slices.Api.Platform.Auth;
+
+public static class SlicesClaims
+{
+    public const string Subject = "sub";
+    public const string Practice = "tid";
+    public const string Session = "sid";
+    public const string Role = "role";
+    public const string Permission = "permission";
+    public const string ActorType = "actor";
+    public const string Via = "via";
+
+    public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Practice)!);
+
+    public static Guid SubjectId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Subject)!);
+
+    public static Guid? SessionId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(Session), out var id) ? id : null;
+}

@@ -1,0 +1,12 @@
+using Slices.Api.Platform.Config;
+
+namespace Slices.Api.Platform.Crypto;
+
+public static class CryptoExtensions
+{
+    public static void AddCrypto(this WebApplicationBuilder builder)
+    {
+        builder.AddSettings<CryptoOptions>(CryptoOptions.Section);
+        builder.Services.AddSingleton<KeyRing>();
+    }
+}

@@ -1,0 +1,10 @@
+namespace Slices.Api.Platform.Errors;
+
+/// <summary>A failure to report to the caller as a problem with this status, from code that has no endpoint at hand.</summary>
+public sealed class ApiException(int status, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+
+    public static ApiException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
+    public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, $"No {what} with this id exists in your practice.");
+}
