@@ -42,6 +42,7 @@ public static class PlatformExtensions
         app.UseErrors();
         app.UseHttpLimits();
         app.UseRouting();
+        app.UseRouteCapture();
         app.UseAuth();
         app.UseApi();
     }

@@ -58,6 +58,10 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 
+    /// <summary>A client that keeps no cookies, for tests that handle cookies themselves.</summary>
+    public HttpClient CreateClientWithoutCookies() =>
+        CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = CreateClient().BaseAddress! });
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

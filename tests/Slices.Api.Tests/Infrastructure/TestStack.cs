@@ -43,6 +43,14 @@ public static class TestStack
     public static Dictionary<string, string?> SecretVariables() =>
         Secrets().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
 
+    /// <summary>The verification key of the signing key above, to check tokens independently of the API.</summary>
+    public static System.Security.Cryptography.ECDsa SigningKeyPair()
+    {
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(SigningKey.Value);
+        return key;
+    }
+
     /// <summary>A loopback port with nothing listening: a dependency that is down.</summary>
     public static int DeadPort()
     {

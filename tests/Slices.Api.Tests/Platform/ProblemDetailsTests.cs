@@ -106,6 +106,9 @@ public sealed class ProblemDetailsTests(SlicesApp app) : IClassFixture<SlicesApp
         Assert.DoesNotContain("InvalidOperationException", text, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
         Assert.Contains(app.Logs.Events, e => e.Exception?.Message == Fail.SecretMessage);
+        var line = Assert.Single(await app.Logs.CompletionLinesAsync(response.Headers.GetValues("X-Request-ID").Single()));
+        Assert.Equal("\"/api/v1/test-probes/fail\"", line.Properties["RouteTemplate"].ToString());
+        Assert.Equal(Serilog.Events.LogEventLevel.Error, line.Level);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Slices.Api.Platform.Auth;
 /// TOTP (RFC 6238: 30 s steps, 6 digits, one step of clock drift either way) with each step usable once, and
 /// single-use recovery codes stored as SHA-256. The TOTP secret is key-ring ciphertext bound to its user's row.
 /// </summary>
-public sealed class SecondFactor(KeyRing keyRing)
+public sealed class SecondFactor(KeyRing keyRing, ILogger<SecondFactor> logger)
 {
     public const int RecoveryCodeCount = 10;
 
@@ -45,7 +45,18 @@ public sealed class SecondFactor(KeyRing keyRing)
 
     public bool Matches(string encryptedSecret, Guid practiceId, Guid userId, string code, out long step)
     {
-        var secret = keyRing.Decrypt(encryptedSecret, SecretContext(practiceId, userId));
+        step = 0;
+        string secret;
+        try
+        {
+            secret = keyRing.Decrypt(encryptedSecret, SecretContext(practiceId, userId));
+        }
+        catch (KeyRingException e)
+        {
+            // A secret that does not decrypt for this row was copied from another or altered: never a match.
+            logger.LogError("The TOTP secret of user {UserId} does not decrypt: {Reason}", userId, e.Message);
+            return false;
+        }
         return new Totp(Base32Encoding.ToBytes(secret)).VerifyTotp(code, out step, new VerificationWindow(previous: 1, future: 1));
     }
 

@@ -10,6 +10,7 @@ public static class DatabaseExtensions
     {
         builder.AddSettings<DatabaseOptions>(DatabaseOptions.Section, DatabaseOptions.ApplyAliases);
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         builder.Services.AddSingleton(sp =>
             new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

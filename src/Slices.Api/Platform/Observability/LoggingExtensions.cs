@@ -44,6 +44,19 @@ public static class LoggingExtensions
         };
     });
 
+    private const string RouteKey = "slices.route";
+
+    /// <summary>
+    /// Remembers the matched route as soon as routing has run: the exception handler clears the endpoint before the
+    /// completion line is written, and a 500 must still say which route failed.
+    /// </summary>
+    public static void UseRouteCapture(this WebApplication app) => app.Use((context, next) =>
+    {
+        if (context.GetEndpoint() is RouteEndpoint route) context.Items[RouteKey] = "/" + route.RoutePattern.RawText?.TrimStart('/');
+        return next(context);
+    });
+
     private static string RouteTemplate(HttpContext context) =>
-        context.GetEndpoint() is RouteEndpoint route ? "/" + route.RoutePattern.RawText?.TrimStart('/') : "(unmatched)";
+        context.Items[RouteKey] as string
+        ?? (context.GetEndpoint() is RouteEndpoint route ? "/" + route.RoutePattern.RawText?.TrimStart('/') : "(unmatched)");
 }

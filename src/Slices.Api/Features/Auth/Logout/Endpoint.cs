@@ -33,7 +33,7 @@ public sealed class Endpoint(Db db, Sessions sessions, TimeProvider clock) : End
         var ended = await db.InTenantAsync(practiceId, async (c, tx) =>
         {
             var revoked = await SessionData.RevokeAsync(c, tx, sessionId, "logout", clock.GetUtcNow(), ct);
-            await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"user/{User.SubjectId()}", "logout", new { sessionId }), ct);
+            await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"user/{User.SubjectId()}", "session.logout", new { sessionId }), ct);
             return revoked;
         }, ct);
         await sessions.ForgetAsync(ended);
