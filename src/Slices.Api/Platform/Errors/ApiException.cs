@@ -6,5 +6,8 @@ public sealed class ApiException(int status, string detail) : Exception(detail)
     public int Status { get; } = status;
 
     public static ApiException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
+    public static ApiException NotAUser() =>
+        new(StatusCodes.Status403Forbidden, "Only a signed-in user can do this; an API key is not a user and has no session.");
+
     public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, $"No {what} with this id exists in your practice.");
 }

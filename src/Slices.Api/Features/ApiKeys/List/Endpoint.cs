@@ -16,7 +16,13 @@ public sealed class Endpoint(Db db) : EndpointWithoutRequest<Response>
         {
             s.Summary = "List the practice's API keys";
             s.Description = "Every key ever made, revoked ones included, with when each was last used. The keys themselves are never shown again.";
-            s.ResponseExamples[200] = new Response([new Item(Guid.Parse("01935d3c-1a2b-7c3d-8e4f-5061728394a5"), "Reminders integration", [Permission.AppointmentsRead], new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero), null, null)]);
+            s.ResponseExamples[200] = new Response([new Item
+            {
+                Id = Guid.Parse("01935d3c-1a2b-7c3d-8e4f-5061728394a5"),
+                Name = "Reminders integration",
+                Scopes = [Permission.AppointmentsRead],
+                CreatedAt = new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero),
+            }]);
         });
     }
 

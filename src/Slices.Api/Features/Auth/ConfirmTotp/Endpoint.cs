@@ -26,11 +26,7 @@ public sealed class Endpoint(Db db, SecondFactor secondFactor) : Endpoint<Reques
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        if (User.SessionId() is null)
-        {
-            await Send.ForbiddenAsync(ct);
-            return;
-        }
+        if (User.SessionId() is null) throw ApiException.NotAUser();
         var (practiceId, userId) = (User.PracticeId(), User.SubjectId());
         var codes = SecondFactor.NewRecoveryCodes();
         await db.InTenantAsync(practiceId, async (c, tx) =>

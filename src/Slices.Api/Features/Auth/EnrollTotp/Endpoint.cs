@@ -26,11 +26,7 @@ public sealed class Endpoint(Db db, SecondFactor secondFactor) : EndpointWithout
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        if (User.SessionId() is null)
-        {
-            await Send.ForbiddenAsync(ct);
-            return;
-        }
+        if (User.SessionId() is null) throw ApiException.NotAUser();
         var (practiceId, userId) = (User.PracticeId(), User.SubjectId());
         var (secret, ciphertext) = secondFactor.NewSecret(practiceId, userId);
         var email = await db.InTenantAsync(practiceId, async (c, tx) =>

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
 using Slices.Api.Platform.Database;
+using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
 
 namespace Slices.Api.Features.Auth.Logout;
@@ -24,11 +25,7 @@ public sealed class Endpoint(Db db, Sessions sessions, TimeProvider clock) : End
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        if (User.SessionId() is not { } sessionId)
-        {
-            await Send.ForbiddenAsync(ct);
-            return;
-        }
+        if (User.SessionId() is not { } sessionId) throw ApiException.NotAUser();
         var practiceId = User.PracticeId();
         var ended = await db.InTenantAsync(practiceId, async (c, tx) =>
         {

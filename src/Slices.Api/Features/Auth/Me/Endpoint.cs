@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
 using Slices.Api.Platform.Database;
+using Slices.Api.Platform.Errors;
 
 namespace Slices.Api.Features.Auth.Me;
 
@@ -24,11 +25,7 @@ public sealed class Endpoint(Db db) : EndpointWithoutRequest<Response>
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        if (User.SessionId() is null)
-        {
-            await Send.ForbiddenAsync(ct);
-            return;
-        }
+        if (User.SessionId() is null) throw ApiException.NotAUser();
         var row = await db.InTenantAsync(User.PracticeId(), (c, tx) => Data.ReadAsync(c, tx, User.SubjectId(), ct), ct);
         if (row is null)
         {
