@@ -75,4 +75,23 @@ public sealed class VersioningTests(SlicesApp app) : IClassFixture<SlicesApp>
         Assert.True(operation.GetProperty("deprecated").GetBoolean());
         Assert.Equal("2027-05-01", operation.GetProperty("x-sunset").GetString());
     }
+
+    [Fact]
+    public async Task The_document_shows_the_three_security_schemes_and_what_each_endpoint_needs()
+    {
+        var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal("cookie", schemes.GetProperty("cookie").GetProperty("in").GetString());
+        Assert.Equal("X-API-Key", schemes.GetProperty("apiKey").GetProperty("name").GetString());
+        Assert.False(paths.GetProperty("/api/v1/auth/login").GetProperty("post").TryGetProperty("security", out _));
+        Assert.Equal(["bearer", "cookie"], SchemesOf(paths.GetProperty("/api/v1/users").GetProperty("get")));
+        Assert.Equal(["apiKey", "bearer", "cookie"], SchemesOf(paths.GetProperty("/api/v1/audit/events").GetProperty("get")));
+        Assert.Contains("users:manage", paths.GetProperty("/api/v1/users").GetProperty("post").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> SchemesOf(JsonElement operation) =>
+        operation.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Order();
 }

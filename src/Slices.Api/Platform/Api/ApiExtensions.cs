@@ -33,6 +33,9 @@ public static class ApiExtensions
                     s.Version = $"v{version}";
                     s.Description = "The backend of a clinical practice: patients, clinicians, appointments, prescriptions, clinical notes and calendar sync. Errors are RFC 9457 problem+json with a requestId to quote to support.";
                     s.OperationProcessors.Add(new DeprecationOperationProcessor(o.Services.GetRequiredService<ApiOptions>()));
+                    s.OperationProcessors.Add(new SecurityOperationProcessor());
+                    foreach (var (name, scheme) in SecurityOperationProcessor.Schemes)
+                        s.DocumentProcessors.Add(new NSwag.Generation.Processors.Security.SecurityDefinitionAppender(name, scheme));
                 };
             });
         }

@@ -44,6 +44,7 @@ public static class AuthExtensions
     {
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
+        app.UseMiddleware<MfaEnrolmentGate>();
         app.UseAuthorization();
     }
 
@@ -76,6 +77,11 @@ public static class AuthExtensions
         identity.AddClaim(new Claim(SlicesClaims.ActorType, "user"));
         identity.AddClaim(new Claim(SlicesClaims.Role, session.Role));
         identity.AddClaim(new Claim(SlicesClaims.Via, context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer"));
+        if (session.MfaPending)
+        {
+            identity.AddClaim(new Claim(SlicesClaims.MfaPending, "true")); // no permissions until enrolled
+            return;
+        }
         foreach (var permission in Permission.ForRole(session.Role)) identity.AddClaim(new Claim(SlicesClaims.Permission, permission));
     }
 }

@@ -3,14 +3,18 @@ using Npgsql;
 
 namespace Slices.Api.Platform.Auth;
 
-public sealed record SessionRow(Guid UserId, string Role, DateTimeOffset ExpiresAt, DateTimeOffset LastSeenAt);
+/// <summary>A live session. MfaPending: the practice requires two-factor for this role and the user has not enrolled yet.</summary>
+public sealed record SessionRow(Guid UserId, string Role, DateTimeOffset ExpiresAt, DateTimeOffset LastSeenAt, bool MfaPending);
 
 /// <summary>The session SQL that several slices share: the per-request check, touching, and revocation.</summary>
 public static class SessionData
 {
     private const string Active = """
-        SELECT s.user_id, u.role, s.expires_at, s.last_seen_at
-        FROM sessions s JOIN users u ON u.practice_id = s.practice_id AND u.id = s.user_id
+        SELECT s.user_id, u.role, s.expires_at, s.last_seen_at,
+               p.require_mfa AND u.role IN ('admin', 'clinician') AND u.totp_confirmed_at IS NULL AS mfa_pending
+        FROM sessions s
+        JOIN users u ON u.practice_id = s.practice_id AND u.id = s.user_id
+        JOIN practices p ON p.id = s.practice_id
         WHERE s.id = @sessionId AND s.revoked_at IS NULL AND u.disabled_at IS NULL
         """;
 
@@ -29,6 +33,11 @@ public static class SessionData
         """;
 
     private const string ActiveOfUser = "SELECT id FROM sessions WHERE user_id = @userId AND revoked_at IS NULL";
+
+    private const string ActiveOfPractice = "SELECT id FROM sessions WHERE revoked_at IS NULL";
+
+    public static async Task<IReadOnlyList<Guid>> ActiveIdsAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct) =>
+        [.. await c.QueryAsync<Guid>(new CommandDefinition(ActiveOfPractice, transaction: tx, cancellationToken: ct))];
 
     public static async Task<IReadOnlyList<Guid>> ActiveIdsOfUserAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid userId, CancellationToken ct) =>
         [.. await c.QueryAsync<Guid>(new CommandDefinition(ActiveOfUser, new { userId }, tx, cancellationToken: ct))];

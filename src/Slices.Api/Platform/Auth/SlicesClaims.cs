@@ -11,6 +11,7 @@ public static class SlicesClaims
     public const string Permission = "permission";
     public const string ActorType = "actor";
     public const string Via = "via";
+    public const string MfaPending = "mfa_pending";
 
     public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Practice)!);
 

@@ -6,7 +6,7 @@ using Slices.Api.Platform.Events;
 
 namespace Slices.Api.Features.Auth.ConfirmTotp;
 
-public sealed class Endpoint(Db db, SecondFactor secondFactor) : Endpoint<Request, Response>
+public sealed class Endpoint(Db db, SecondFactor secondFactor, Sessions sessions) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -40,6 +40,7 @@ public sealed class Endpoint(Db db, SecondFactor secondFactor) : Endpoint<Reques
             await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"user/{userId}", "mfa.enrolled", new { method = "totp" }), ct);
             return 0;
         }, ct);
+        await sessions.ForgetUserAsync(practiceId, userId, ct); // a pending-enrolment restriction ends now
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(new Response(codes), ct);
     }
