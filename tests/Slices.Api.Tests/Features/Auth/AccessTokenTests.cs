@@ -105,6 +105,27 @@ public sealed class AccessTokenTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task Rotating_the_signing_key_keeps_existing_tokens_valid()
+    {
+        var practice = await app.SignUpAsync();
+        using var next = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await using var rotated = await SlicesApp.StartAsync(s =>
+        {
+            s["DATABASE_URL"] = TestStack.AppUrl(app.Database);
+            s["Auth:SigningKeys:t2"] = next.ExportPkcs8PrivateKeyPem();
+            s["Auth:ActiveSigningKeyId"] = "t2";
+        });
+
+        var oldToken = await rotated.As(practice.AccessToken).GetAsync("/api/v1/auth/me", Ct);
+        var newTokens = await rotated.LoginAsync(practice.AdminEmail, Accounts.Password);
+        var jwks = await (await rotated.CreateClient().GetAsync("/.well-known/jwks.json", Ct)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, oldToken.StatusCode);
+        Assert.Equal("t2", new JsonWebToken(newTokens.GetProperty("accessToken").GetString()).Kid);
+        Assert.Equal(["t1", "t2"], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).Order());
+    }
+
+    [Fact]
     public async Task No_credentials_is_a_401_problem()
     {
         var response = await app.CreateClient().GetAsync("/api/v1/auth/me", Ct);
