@@ -104,4 +104,28 @@ public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
         Assert.Equal(Slices.Api.Platform.Database.Migrator.EmbeddedScripts, scripts);
         Assert.Equal("slices_owner", journalOwner);
     }
+
+    [Fact]
+    public async Task The_api_refuses_to_serve_when_connected_as_the_table_owner()
+    {
+        var database = await TestDatabases.CloneAsync();
+        try
+        {
+            await using var process = AppProcess.Start(new Dictionary<string, string?>(TestStack.SecretVariables())
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Staging",
+                ["DATABASE_URL"] = TestStack.OwnerConnectionString(database),
+                ["REDIS_URL"] = TestStack.RedisEndpoint,
+                ["PORT"] = TestStack.DeadPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["LOG_FORMAT"] = "json",
+            });
+
+            Assert.Equal(3, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("row-level security would not isolate practices", process.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
 }
