@@ -11,6 +11,7 @@ public static class DatabaseExtensions
         builder.AddSettings<DatabaseOptions>(DatabaseOptions.Section, DatabaseOptions.ApplyAliases);
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
         builder.Services.AddSingleton(sp =>
             new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

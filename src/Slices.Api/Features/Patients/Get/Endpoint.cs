@@ -1,0 +1,41 @@
+using FastEndpoints;
+using Slices.Api.Platform.Api;
+using Slices.Api.Platform.Audit;
+using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
+using Slices.Api.Platform.Errors;
+
+namespace Slices.Api.Features.Patients.Get;
+
+public sealed record Request(Guid Id);
+
+public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
+{
+    public override void Configure()
+    {
+        Get("/patients/{id}");
+        Version(1);
+        Permissions(Permission.PatientsRead);
+        Description(b => b.Produces<Patient>(200, "application/json").ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+        Summary(s =>
+        {
+            s.Summary = "Read a patient";
+            s.Description = "The patient's record, archived ones included, with its ETag (send it as If-Match to change the record). Every read is recorded in the PHI access log.";
+            s.ResponseExamples[200] = Patient.Example;
+            s.Responses[404] = "No patient with this id in your practice.";
+        });
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var patient = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
+        {
+            var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("patient");
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "patient", [found.Id], [found.Id], ct);
+            return found;
+        }, ct);
+        Versions.SetETag(HttpContext.Response, patient.Version);
+        HttpContext.Response.Headers.CacheControl = "no-store";
+        await Send.OkAsync(patient, ct);
+    }
+}

@@ -1,0 +1,40 @@
+using FastEndpoints;
+using Slices.Api.Platform.Api;
+using Slices.Api.Platform.Audit;
+using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
+
+namespace Slices.Api.Features.Patients.Search;
+
+public sealed class Endpoint(Db db) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/patients");
+        Version(1);
+        Permissions(Permission.PatientsRead);
+        Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403), clearDefaults: true);
+        Summary(s =>
+        {
+            s.Summary = "Find patients";
+            s.Description = "Without q, every patient; with q, those whose name contains it (any case), or whose date of birth (YYYY-MM-DD), medical record number, phone (E.164) or email is exactly q. Archived patients only with includeArchived=true. A page at a time: pass nextCursor as cursor. Every patient returned is recorded in the PHI access log.";
+            s.ResponseExamples[200] = new Response([Patient.Example], "ZzowMTkzNWQ0MDFhMmI3YzNkOGU0ZjUwNjE3MjgzOTRhNQ");
+            s.Responses[400] = "q over 100 characters, limit outside 1-200, or a cursor this API did not issue.";
+        });
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        Cursor.TryDecode(req.Cursor, out Guid after);
+        var rows = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
+        {
+            var page = await Data.PageAsync(c, tx, req, after, req.Limit + 1, ct);
+            var ids = page.Take(req.Limit).Select(p => p.Id).ToList();
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "patient", ids, ids, ct);
+            return page;
+        }, ct);
+        var items = rows.Take(req.Limit).ToList();
+        HttpContext.Response.Headers.CacheControl = "no-store";
+        await Send.OkAsync(new Response(items, rows.Count > req.Limit ? Cursor.Encode(items[^1].Id) : null), ct);
+    }
+}
