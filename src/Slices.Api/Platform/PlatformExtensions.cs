@@ -6,6 +6,7 @@ using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Health;
 using Slices.Api.Platform.Http;
+using Slices.Api.Platform.Idempotency;
 using Slices.Api.Platform.Lifecycle;
 using Slices.Api.Platform.Observability;
 using Slices.Api.Platform.RateLimiting;
@@ -28,6 +29,7 @@ public static class PlatformExtensions
         builder.AddHealth();
         builder.AddCrypto();
         builder.AddAuth();
+        builder.Services.AddSingleton<IdempotentCreate>();
         builder.AddLifecycle();
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.AddApi();
