@@ -15,6 +15,21 @@ public static class Cursor
 
     public static string Encode(long last) => Base64UrlEncoder.Encode("s:" + last.ToString(CultureInfo.InvariantCulture));
 
+    public static string Encode(DateTimeOffset at, Guid last) =>
+        Base64UrlEncoder.Encode($"t:{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{last:N}");
+
+    /// <summary>A (time, id) keyset position; an absent cursor is the start.</summary>
+    public static bool TryDecode(string? cursor, out (DateTimeOffset At, Guid Id) last)
+    {
+        last = (DateTimeOffset.MinValue, Guid.Empty);
+        if (cursor is null) return true;
+        var parts = Decode(cursor).Split(':');
+        if (parts is not ["t", var ticks, var id] || !long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) ||
+            t > DateTimeOffset.MaxValue.UtcTicks || !Guid.TryParseExact(id, "N", out var g)) return false;
+        last = (new DateTimeOffset(t, TimeSpan.Zero), g);
+        return true;
+    }
+
     public static bool TryDecode(string? cursor, out Guid last)
     {
         last = Guid.Empty;

@@ -12,6 +12,7 @@ public static class Permission
     public const string AppointmentsRead = "appointments:read";
     public const string AppointmentsWrite = "appointments:write";
     public const string WebhooksManage = "webhooks:manage";
+    public const string CliniciansManage = "clinicians:manage";
 
     public static readonly IReadOnlyList<string> Roles = ["admin", "clinician", "staff"];
 
@@ -25,7 +26,7 @@ public static class Permission
 
     public static IReadOnlyList<string> ForRole(string role) => role switch
     {
-        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, .. Clinical],
+        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, .. Clinical],
         "clinician" or "staff" => Clinical,
         _ => [],
     };

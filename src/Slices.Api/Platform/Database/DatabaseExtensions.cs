@@ -12,6 +12,7 @@ public static class DatabaseExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
+        SqlMapper.AddTypeHandler(new TimeOnlyHandler());
         builder.Services.AddSingleton(sp =>
             new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

@@ -1,9 +1,12 @@
 namespace Slices.Api.Platform.Errors;
 
 /// <summary>A failure to report to the caller as a problem with this status, from code that has no endpoint at hand.</summary>
-public sealed class ApiException(int status, string detail) : Exception(detail)
+public sealed class ApiException(int status, string detail, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(detail)
 {
     public int Status { get; } = status;
+
+    /// <summary>Extra problem members a client can act on, such as the id of a conflicting record.</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
 
     public static ApiException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
     public static ApiException NotAUser() =>

@@ -25,11 +25,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         else logger.LogInformation("Request rejected with {StatusCode}: {ExceptionType}", status, exception.GetType().Name);
 
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
-        });
+        var problem = new ProblemDetails { Status = status, Detail = detail };
+        if (exception is ApiException { Extensions: var extensions })
+            foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
 }

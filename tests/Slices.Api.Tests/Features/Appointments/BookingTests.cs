@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using Slices.Api.Tests.Infrastructure;
+
+namespace Slices.Api.Tests.Features.Appointments;
+
+public sealed class BookingTests(SlicesApp app) : IClassFixture<SlicesApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Booking_inside_working_hours_answers_201_and_the_appointment()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+
+        var response = await clinic.BookAsync(Clinic.Slot(10));
+
+        var booked = await response.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("scheduled", booked.GetProperty("status").GetString());
+        Assert.Equal(Clinic.Slot(10), booked.GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Equal("\"v1\"", response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_overlapping_bookings_give_exactly_one_201_and_409s_naming_it()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => clinic.BookAsync(Clinic.Slot(11, i % 20), 30)));
+
+        var winner = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        var winnerId = (await winner.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        foreach (var loser in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).Take(5))
+            Assert.Equal(winnerId, (await loser.AssertProblemAsync(409)).GetProperty("conflictingAppointmentId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Outside_working_hours_or_in_time_off_is_422()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var timeOff = await clinic.Admin.PostAsJsonAsync($"/api/v1/clinicians/{clinic.ClinicianId}/time-off",
+            new { startsAt = Clinic.Slot(13), endsAt = Clinic.Slot(15), reason = "Training" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, timeOff.StatusCode);
+
+        await (await clinic.BookAsync(Clinic.Slot(7))).AssertProblemAsync(422);
+        await (await clinic.BookAsync(Clinic.Slot(16, 45))).AssertProblemAsync(422);
+        await (await clinic.BookAsync(Clinic.Slot(14))).AssertProblemAsync(422);
+        Assert.Equal(HttpStatusCode.Created, (await clinic.BookAsync(Clinic.Slot(15))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-30)]
+    [InlineData(481)]
+    public async Task Ends_must_follow_starts_within_8_hours(int minutes)
+    {
+        var clinic = await Clinic.OpenAsync(app);
+
+        await (await clinic.BookAsync(Clinic.Slot(9), minutes)).AssertProblemAsync(400);
+    }
+
+    [Fact]
+    public async Task Another_practices_patient_or_clinician_is_404()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var other = await Clinic.OpenAsync(app);
+
+        var otherPatient = await clinic.BookAsync(Clinic.Slot(10), patientId: other.PatientId);
+        var otherClinician = await other.Admin.PostAsJsonAsync("/api/v1/appointments",
+            new { patientId = other.PatientId, clinicianId = clinic.ClinicianId, startsAt = Clinic.Slot(10), endsAt = Clinic.Slot(10, 30) }, Ct);
+
+        await otherPatient.AssertProblemAsync(404);
+        await otherClinician.AssertProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task Availability_leaves_out_booked_slots_and_time_off()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        await clinic.BookAsync(Clinic.Slot(9, 30));
+        await clinic.Admin.PostAsJsonAsync($"/api/v1/clinicians/{clinic.ClinicianId}/time-off", new { startsAt = Clinic.Slot(12), endsAt = Clinic.Slot(17) }, Ct);
+
+        var availability = await (await clinic.Admin.GetAsync(
+            $"/api/v1/clinicians/{clinic.ClinicianId}/availability?from={Uri.EscapeDataString(Clinic.Slot(0).ToString("O"))}&to={Uri.EscapeDataString(Clinic.Slot(23).ToString("O"))}&duration=30", Ct)).JsonAsync(HttpStatusCode.OK);
+
+        var starts = availability.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startsAt").GetDateTimeOffset()).ToList();
+        Assert.Equal([Clinic.Slot(9), Clinic.Slot(10), Clinic.Slot(10, 30), Clinic.Slot(11), Clinic.Slot(11, 30)], starts);
+    }
+}
