@@ -13,21 +13,29 @@ public static class Permission
     public const string AppointmentsWrite = "appointments:write";
     public const string WebhooksManage = "webhooks:manage";
     public const string CliniciansManage = "clinicians:manage";
+    public const string PrescriptionsRead = "prescriptions:read";
+    public const string PrescriptionsWrite = "prescriptions:write";
+    public const string PrescriptionsSign = "prescriptions:sign";
+    public const string NotesRead = "notes:read";
+    public const string NotesWrite = "notes:write";
+    public const string NotesSign = "notes:sign";
 
     public static readonly IReadOnlyList<string> Roles = ["admin", "clinician", "staff"];
 
     /// <summary>The scopes an integrator's API key may carry.</summary>
     public static readonly IReadOnlySet<string> ApiKeyScopes = new HashSet<string>(StringComparer.Ordinal)
     {
-        PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite, WebhooksManage, AuditRead,
+        PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite, WebhooksManage, AuditRead, PrescriptionsRead, NotesRead,
     };
 
     private static readonly string[] Clinical = [PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite];
 
+    // Staff run the front desk (patients, appointments); only clinicians write and sign clinical records.
     public static IReadOnlyList<string> ForRole(string role) => role switch
     {
-        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, .. Clinical],
-        "clinician" or "staff" => Clinical,
+        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, PrescriptionsRead, NotesRead, .. Clinical],
+        "clinician" => [PrescriptionsRead, PrescriptionsWrite, PrescriptionsSign, NotesRead, NotesWrite, NotesSign, .. Clinical],
+        "staff" => Clinical,
         _ => [],
     };
 }

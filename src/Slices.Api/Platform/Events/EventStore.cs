@@ -17,7 +17,7 @@ public sealed record NewEvent(string Stream, string Type, object Data, int? Vers
 /// </summary>
 public static class EventStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private const string Append = """
         SELECT append_event(@Id, @Stream, @Version, @Type, @Data::jsonb, @ActorType, @ActorId, @RequestId, @OccurredAt)

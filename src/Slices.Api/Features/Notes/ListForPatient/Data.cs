@@ -1,0 +1,17 @@
+using Dapper;
+using Npgsql;
+
+namespace Slices.Api.Features.Notes.ListForPatient;
+
+public static class Data
+{
+    private const string PatientExists = "SELECT EXISTS (SELECT FROM patients WHERE id = @patientId)";
+
+    private const string All = $"SELECT {Note.Columns} FROM clinical_notes WHERE patient_id = @patientId ORDER BY created_at DESC, id DESC";
+
+    public static Task<bool> PatientExistsAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid patientId, CancellationToken ct) =>
+        c.ExecuteScalarAsync<bool>(new CommandDefinition(PatientExists, new { patientId }, tx, cancellationToken: ct));
+
+    public static async Task<IReadOnlyList<Note>> AllAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid patientId, CancellationToken ct) =>
+        [.. await c.QueryAsync<Note>(new CommandDefinition(All, new { patientId }, tx, cancellationToken: ct))];
+}
