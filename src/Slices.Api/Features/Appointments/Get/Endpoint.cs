@@ -31,7 +31,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Appointment>
         var appointment = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {
             var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("appointment");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "appointment", [found.Id], [found.PatientId], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "appointment", [(found.Id, found.PatientId)], ct);
             return found;
         }, ct);
         Versions.SetETag(HttpContext.Response, appointment.Version);

@@ -6,7 +6,7 @@ namespace Slices.Api.Features.Appointments.List;
 public static class Data
 {
     // Keyset on (starts_at, id): a clinician's day or a patient's history in time order, on their indexes.
-    private const string Page = $"""
+    internal const string Page = $"""
         SELECT {Appointment.Columns} FROM appointments
         WHERE (starts_at, id) > (@afterAt, @afterId)
           AND (@clinicianId::uuid IS NULL OR clinician_id = @clinicianId)

@@ -29,8 +29,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         var rows = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {
             var page = await Data.PageAsync(c, tx, req, after, req.Limit + 1, ct);
-            var shown = page.Take(req.Limit).ToList();
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "appointment", [.. shown.Select(a => a.Id)], [.. shown.Select(a => a.PatientId).Distinct()], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "appointment", page.Take(req.Limit).Select(a => (a.Id, a.PatientId)), ct);
             return page;
         }, ct);
         var items = rows.Take(req.Limit).ToList();

@@ -5,10 +5,10 @@ namespace Slices.Api.Features.Audit.PhiAccess;
 
 public static class Data
 {
-    private const string Page = """
+    internal const string Page = """
         SELECT id, accessed_at, actor_type, actor_id, action, resource_type, resource_ids, request_id, host(client_ip) AS client_ip
         FROM phi_access_log
-        WHERE patient_ids @> ARRAY[@patientId] AND id < @before
+        WHERE patient_id = @patientId AND id < @before
         ORDER BY id DESC
         LIMIT @limit
         """;

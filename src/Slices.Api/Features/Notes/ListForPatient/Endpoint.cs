@@ -33,7 +33,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         {
             if (!await Data.PatientExistsAsync(c, tx, req.Id, ct)) throw ApiException.NotFound("patient");
             var notes = await Data.AllAsync(c, tx, req.Id, ct);
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "note", [.. notes.Select(n => n.Id)], [req.Id], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "note", notes.Select(n => (n.Id, req.Id)), ct);
             return notes;
         }, ct);
         HttpContext.Response.Headers.CacheControl = "no-store";

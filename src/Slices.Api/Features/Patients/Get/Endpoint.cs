@@ -31,7 +31,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
         var patient = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {
             var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("patient");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "patient", [found.Id], [found.Id], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "patient", [(found.Id, found.Id)], ct);
             return found;
         }, ct);
         Versions.SetETag(HttpContext.Response, patient.Version);

@@ -5,7 +5,7 @@ namespace Slices.Api.Features.Patients.History;
 
 public static class Data
 {
-    private const string Events = """
+    internal const string Events = """
         SELECT version, type, data::text AS data FROM events
         WHERE stream = @stream AND occurred_at <= @at
         ORDER BY version

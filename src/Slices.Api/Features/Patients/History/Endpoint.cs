@@ -31,7 +31,7 @@ public sealed class Endpoint(Db db, TimeProvider clock) : Endpoint<Request, Resp
         {
             var rebuilt = Replay.Fold(req.Id, at, await Data.EventsAsync(c, tx, req.Id, at, ct))
                 ?? throw ApiException.NotFound("patient (at that moment)");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "history", "patient", [req.Id], [req.Id], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "history", "patient", [(req.Id, req.Id)], ct);
             return rebuilt;
         }, ct);
         HttpContext.Response.Headers.CacheControl = "no-store";

@@ -9,12 +9,18 @@ public static class Data
     private const string Select = $"SELECT {Patient.Columns} FROM patients WHERE id > @after AND (@includeArchived OR archived_at IS NULL)";
     private const string Order = "ORDER BY id LIMIT @limit";
 
-    // One statement per kind of q, so each can use its own index: the shape of q says which kind it is.
-    private const string All = $"{Select} {Order}";
-    private const string ByName = $"{Select} AND (lower(family_name || ' ' || given_name) LIKE '%' || @pattern || '%' OR mrn = @q) {Order}";
-    private const string ByDateOfBirth = $"{Select} AND date_of_birth = @dateOfBirth {Order}";
-    private const string ByPhone = $"{Select} AND phone = @q {Order}";
-    private const string ByEmail = $"{Select} AND email = @q::citext {Order}";
+    // One statement per kind of q, so each can use its own index: the shape of q says which kind it is. Every
+    // condition is a plain equality or range, which row-level security lets PostgreSQL answer from an index.
+    internal const string All = $"{Select} {Order}";
+    internal const string ByName = $"""
+        {Select} AND ((family_key >= @prefix AND family_key < @prefixEnd) OR (given_key >= @prefix AND given_key < @prefixEnd) OR mrn = @q) {Order}
+        """;
+    internal const string ByDateOfBirth = $"{Select} AND date_of_birth = @dateOfBirth {Order}";
+    internal const string ByPhone = $"{Select} AND phone = @q {Order}";
+    internal const string ByEmail = $"{Select} AND email_key = @emailKey {Order}";
+
+    // Above every character: [prefix, prefix + this) holds exactly the strings that start with prefix, in byte order.
+    private static readonly string Highest = char.ConvertFromUtf32(0x10FFFF);
 
     public static async Task<IReadOnlyList<Patient>> PageAsync(NpgsqlConnection c, NpgsqlTransaction tx, Request r, Guid after, int limit, CancellationToken ct)
     {
@@ -28,11 +34,10 @@ public static class Data
             _ when q.Contains('@', StringComparison.Ordinal) => ByEmail,
             _ => ByName,
         };
-        var pattern = q is null ? null : EscapeLike(q.ToLowerInvariant());
-        return [.. await c.QueryAsync<Patient>(new CommandDefinition(sql, new { after, r.IncludeArchived, q, pattern, dateOfBirth, limit }, tx, cancellationToken: ct))];
+        var prefix = q?.ToLowerInvariant();
+        return [.. await c.QueryAsync<Patient>(new CommandDefinition(sql, new
+        {
+            after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit,
+        }, tx, cancellationToken: ct))];
     }
-
-    // The caller's text is a parameter, never SQL; this only stops % and _ in it acting as LIKE wildcards.
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

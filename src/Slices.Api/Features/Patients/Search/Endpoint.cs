@@ -17,7 +17,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         Summary(s =>
         {
             s.Summary = "Find patients";
-            s.Description = "Without q, every patient; with q, those whose name contains it (any case), or whose date of birth (YYYY-MM-DD), medical record number, phone (E.164) or email is exactly q. Archived patients only with includeArchived=true. A page at a time: pass nextCursor as cursor. Every patient returned is recorded in the PHI access log.";
+            s.Description = "Without q, every patient; with q, those whose family or given name starts with it (any case), or whose date of birth (YYYY-MM-DD), medical record number, phone (E.164) or email is exactly q. Archived patients only with includeArchived=true. A page at a time: pass nextCursor as cursor. Every patient returned is recorded in the PHI access log.";
             s.ResponseExamples[200] = new Response([Patient.Example], "ZzowMTkzNWQ0MDFhMmI3YzNkOGU0ZjUwNjE3MjgzOTRhNQ");
             s.Responses[400] = "q over 100 characters, limit outside 1-200, or a cursor this API did not issue.";
         });
@@ -29,8 +29,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         var rows = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {
             var page = await Data.PageAsync(c, tx, req, after, req.Limit + 1, ct);
-            var ids = page.Take(req.Limit).Select(p => p.Id).ToList();
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "patient", ids, ids, ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "patient", page.Take(req.Limit).Select(p => (p.Id, p.Id)), ct);
             return page;
         }, ct);
         var items = rows.Take(req.Limit).ToList();

@@ -3,7 +3,7 @@ using FluentValidation;
 
 namespace Slices.Api.Features.Patients.Search;
 
-/// <summary>q: part of a name, a date of birth (YYYY-MM-DD), a medical record number, an E.164 phone number or an email.</summary>
+/// <summary>q: the start of a family or given name, a date of birth (YYYY-MM-DD), a medical record number, an E.164 phone number or an email.</summary>
 public sealed record Request
 {
     [QueryParam] public string? Q { get; init; }

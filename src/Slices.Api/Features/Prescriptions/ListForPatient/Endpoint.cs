@@ -33,7 +33,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         {
             if (!await Data.PatientExistsAsync(c, tx, req.Id, ct)) throw ApiException.NotFound("patient");
             var all = await Data.AllAsync(c, tx, req.Id, ct);
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "prescription", [.. all.Select(p => p.Id)], [req.Id], ct);
+            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "prescription", all.Select(p => (p.Id, req.Id)), ct);
             return all;
         }, ct);
         HttpContext.Response.Headers.CacheControl = "no-store";

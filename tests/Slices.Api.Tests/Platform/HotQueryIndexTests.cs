@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Slices.Api.Tests.Infrastructure;
+using Patients = Slices.Api.Features.Patients;
+using Appointments = Slices.Api.Features.Appointments;
+using Audit = Slices.Api.Features.Audit;
+
+namespace Slices.Api.Tests.Platform;
+
+/// <summary>50,000 patients, appointments, events and access-log rows in one practice; each hot query's plan must use an index.</summary>
+public sealed class HotQueryIndexTests : IAsyncLifetime
+{
+    private const int Rows = 50_000;
+    private static readonly Guid Practice = Guid.CreateVersion7();
+    private static readonly Guid Clinician = Guid.CreateVersion7();
+    private static readonly Guid Patient = Guid.CreateVersion7();
+    private string _database = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabases.CloneAsync();
+        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionStringFor(_database));
+        await admin.ExecuteAsync("""
+            INSERT INTO practices (id, name) VALUES (@practice, 'Scale');
+            INSERT INTO clinicians (practice_id, id, name, time_zone) VALUES (@practice, @clinician, 'Dr Scale', 'Etc/UTC');
+            INSERT INTO clinicians (practice_id, id, name, time_zone) SELECT @practice, gen_random_uuid(), 'Dr ' || n, 'Etc/UTC' FROM generate_series(1, 49) n;
+            INSERT INTO patients (practice_id, id, mrn, given_name, family_name, date_of_birth, sex, phone, email)
+            SELECT @practice, CASE WHEN n = 1 THEN @patient ELSE gen_random_uuid() END, 'MRN-' || n, 'Given' || n, md5(n::text),
+                   date '1940-01-01' + (n % 25000), 'unknown', '+4477009' || lpad(n::text, 5, '0'), 'p' || n || '@example.com'
+            FROM generate_series(1, @rows) n;
+            INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at)
+            SELECT @practice, gen_random_uuid(), p.id, c.id, timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes',
+                   timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes' + interval '30 minutes'
+            FROM (SELECT id, row_number() OVER () AS n FROM patients) p
+            JOIN (SELECT id, row_number() OVER () - 1 AS k FROM clinicians) c ON c.k = p.n % 50;
+            INSERT INTO events (practice_id, seq, id, stream, version, type, data, actor_type, occurred_at, prev_hash, hash)
+            SELECT @practice, n, gen_random_uuid(), 'patient/' || p.id, 1, 'patient.created', '{}', 'system', now(), '\x00', '\x00'
+            FROM (SELECT id, row_number() OVER () AS n FROM patients) p;
+            INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids, patient_id)
+            SELECT @practice, 'system', 'read', 'patient', ARRAY[id], ARRAY[id], id FROM patients;
+            ANALYZE;
+            """, new { practice = Practice, clinician = Clinician, patient = Patient, rows = Rows });
+    }
+
+    public async ValueTask DisposeAsync() => await TestDatabases.DropAsync(_database);
+
+    private static readonly object Page = new { after = Guid.Empty, includeArchived = false, limit = 51 };
+
+    private static readonly Dictionary<string, (string Sql, object Parameters)> Queries = new()
+    {
+        ["patient by id"] = (Patients.Get.Data.Read, new { id = Patient }),
+        ["patients page"] = (Patients.Search.Data.All, Page),
+        ["patient search by name"] = (Patients.Search.Data.ByName,
+            new { after = Guid.Empty, includeArchived = false, limit = 51, q = "c4ca4", prefix = "c4ca4", prefixEnd = "c4ca4" + char.ConvertFromUtf32(0x10FFFF) }),
+        ["patient search by date of birth"] = (Patients.Search.Data.ByDateOfBirth, new { after = Guid.Empty, includeArchived = false, limit = 51, dateOfBirth = new DateOnly(1960, 5, 1) }),
+        ["patient search by phone"] = (Patients.Search.Data.ByPhone, new { after = Guid.Empty, includeArchived = false, limit = 51, q = "+447700900123" }),
+        ["patient search by email"] = (Patients.Search.Data.ByEmail, new { after = Guid.Empty, includeArchived = false, limit = 51, emailKey = "p42@example.com" }),
+        ["a clinician's day"] = (Appointments.List.Data.Page, new
+        {
+            afterAt = DateTimeOffset.MinValue, afterId = Guid.Empty, clinicianId = Clinician, patientId = (Guid?)null, status = (string?)null, limit = 51,
+            from = new DateTimeOffset(2026, 1, 10, 0, 0, 0, TimeSpan.Zero), to = new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero),
+        }),
+        ["a patient's appointments"] = (Appointments.List.Data.Page, new
+        {
+            afterAt = DateTimeOffset.MinValue, afterId = Guid.Empty, clinicianId = (Guid?)null, patientId = Patient, status = (string?)null, limit = 51,
+            from = (DateTimeOffset?)null, to = (DateTimeOffset?)null,
+        }),
+        ["a patient's history events"] = (Patients.History.Data.Events, new { stream = $"patient/{Patient}", at = DateTimeOffset.UtcNow }),
+        ["who looked at a patient"] = (Audit.PhiAccess.Data.Page, new { patientId = Patient, before = long.MaxValue, limit = 51 }),
+    };
+
+    public static TheoryData<string> HotQueries => [.. Queries.Keys];
+
+    [Theory]
+    [MemberData(nameof(HotQueries))]
+    public async Task Each_hot_query_uses_an_index_not_a_sequential_scan(string query)
+    {
+        var (sql, parameters) = Queries[query];
+        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(_database));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, true)", new { p = Practice.ToString() }, tx);
+
+        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", parameters, tx);
+
+        var scans = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
+        Assert.DoesNotContain(scans, n => n.Type == "Seq Scan" && n.Relation is "patients" or "appointments" or "events" or "phi_access_log");
+        Assert.Contains(scans, n => n.Type.Contains("Index", StringComparison.Ordinal) || n.Type.StartsWith("Bitmap", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<(string Type, string? Relation)> Nodes(JsonElement plan)
+    {
+        yield return (plan.GetProperty("Node Type").GetString()!, plan.TryGetProperty("Relation Name", out var r) ? r.GetString() : null);
+        if (!plan.TryGetProperty("Plans", out var children)) yield break;
+        foreach (var child in children.EnumerateArray())
+            foreach (var node in Nodes(child)) yield return node;
+    }
+}
