@@ -33,6 +33,7 @@ public static class PlatformExtensions
         builder.AddLifecycle();
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.AddApi();
+        if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<Development.DemoData>();
     }
 
     /// <summary>The request pipeline, outermost first (DESIGN.md, "Request pipeline").</summary>

@@ -53,7 +53,7 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Settings.GetValueOrDefault("environment") ?? "Testing");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
