@@ -37,6 +37,11 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
             INSERT INTO events (practice_id, seq, id, stream, version, type, data, actor_type, occurred_at, prev_hash, hash)
             SELECT @practice, n, gen_random_uuid(), 'patient/' || p.id, 1, 'patient.created', '{}', 'system', now(), '\x00', '\x00'
             FROM (SELECT id, row_number() OVER () AS n FROM patients) p;
+            INSERT INTO users (practice_id, id, name, email, role, password_hash)
+            SELECT @practice, id, 'User', 'u' || n || '@example.com', 'clinician', 'x' FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, @rows) n) u;
+            INSERT INTO calendar_connections (practice_id, id, user_id, provider)
+            SELECT @practice, gen_random_uuid(), id, CASE WHEN n % 2 = 0 THEN 'google' ELSE 'microsoft' END
+            FROM (SELECT id, row_number() OVER () AS n FROM users) u;
             INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids, patient_id)
             SELECT @practice, 'system', 'read', 'patient', ARRAY[id], ARRAY[id], id FROM patients;
             ANALYZE;
@@ -67,6 +72,7 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
             from = (DateTimeOffset?)null, to = (DateTimeOffset?)null,
         }),
         ["a patient's history events"] = (Patients.History.Data.Events, new { stream = $"patient/{Patient}", at = DateTimeOffset.UtcNow }),
+        ["a user's calendar connection"] = ("SELECT id FROM calendar_connections WHERE user_id = @userId AND provider = @provider", new { userId = Patient, provider = "google" }),
         ["who looked at a patient"] = (Audit.PhiAccess.Data.Page, new { patientId = Patient, before = long.MaxValue, limit = 51 }),
     };
 
@@ -85,7 +91,7 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
         var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", parameters, tx);
 
         var scans = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
-        Assert.DoesNotContain(scans, n => n.Type == "Seq Scan" && n.Relation is "patients" or "appointments" or "events" or "phi_access_log");
+        Assert.DoesNotContain(scans, n => n.Type == "Seq Scan" && n.Relation is "patients" or "appointments" or "events" or "phi_access_log" or "calendar_connections");
         Assert.Contains(scans, n => n.Type.Contains("Index", StringComparison.Ordinal) || n.Type.StartsWith("Bitmap", StringComparison.Ordinal));
     }
 
