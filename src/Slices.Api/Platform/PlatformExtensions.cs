@@ -31,7 +31,7 @@ public static class PlatformExtensions
         builder.AddAuth();
         builder.Services.AddSingleton<IdempotentCreate>();
         builder.AddLifecycle();
-        builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
+        builder.AddRateLimits();
         builder.AddApi();
         if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<Development.DemoData>();
     }
@@ -39,6 +39,7 @@ public static class PlatformExtensions
     /// <summary>The request pipeline, outermost first (DESIGN.md, "Request pipeline").</summary>
     private static void UsePlatform(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseRequestIds();
         app.UseMiddleware<ResponseTimingMiddleware>();
         app.UseRequestLogging();

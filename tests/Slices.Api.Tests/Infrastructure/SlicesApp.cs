@@ -45,6 +45,10 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["LOG_FORMAT"] = "json";
         Settings["LOG_CONSOLE"] = "false";
         Settings["Shutdown:DrainDelaySeconds"] = "0";
+        // Every test signs up and signs in from 127.0.0.1: generous limits, except where a test sets its own.
+        Settings["RateLimiting:PermitLimit"] = "100000";
+        Settings["RateLimiting:CredentialsPermitLimit"] = "100000";
+        Settings["RateLimiting:AccountPermitLimit"] = "100000";
         foreach (var (key, value) in TestStack.Secrets()) Settings[key] = value;
         _configure?.Invoke(Settings);
         UseKestrel(0);

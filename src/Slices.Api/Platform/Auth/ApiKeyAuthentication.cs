@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Slices.Api.Platform.Database;
+using KeyRow = (byte[] SecretHash, string[] Scopes, System.DateTimeOffset? LastUsedAt, int? RateLimit);
 
 namespace Slices.Api.Platform.Auth;
 
@@ -17,7 +18,7 @@ public sealed class ApiKeyAuthentication(
     public const string Header = "X-API-Key";
 
     private const string Lookup = """
-        SELECT secret_hash, scopes, last_used_at FROM api_keys WHERE id = @keyId AND revoked_at IS NULL
+        SELECT secret_hash, scopes, last_used_at, rate_limit FROM api_keys WHERE id = @keyId AND revoked_at IS NULL
         """;
 
     private const string MarkUsed = "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId";
@@ -33,25 +34,27 @@ public sealed class ApiKeyAuthentication(
             return AuthenticateResult.Fail("The API key is malformed.");
 
         var now = clock.GetUtcNow();
-        var scopes = await db.InTenantAsync(practiceId, async (c, tx) =>
+        var key = await db.InTenantAsync(practiceId, async (c, tx) =>
         {
-            var key = await c.QuerySingleOrDefaultAsync<(byte[] SecretHash, string[] Scopes, DateTimeOffset? LastUsedAt)?>(
+            var row = await c.QuerySingleOrDefaultAsync<KeyRow?>(
                 new CommandDefinition(Lookup, new { keyId }, tx, cancellationToken: Context.RequestAborted));
-            if (key is not { } found || !CryptographicOperations.FixedTimeEquals(found.SecretHash, secretHash)) return null;
+            if (row is not { } found || !CryptographicOperations.FixedTimeEquals(found.SecretHash, secretHash)) return (KeyRow?)null;
             if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
                 await c.ExecuteAsync(new CommandDefinition(MarkUsed, new { keyId, now }, tx, cancellationToken: Context.RequestAborted));
-            return found.Scopes;
+            return (KeyRow?)found;
         }, Context.RequestAborted);
-        if (scopes is null) return AuthenticateResult.Fail("The API key is unknown or revoked.");
+        if (key is not { } valid) return AuthenticateResult.Fail("The API key is unknown or revoked.");
 
-        var identity = new ClaimsIdentity(
-        [
+        var claims = new List<Claim>
+        {
             new Claim(SlicesClaims.Subject, keyId.ToString()),
             new Claim(SlicesClaims.Practice, practiceId.ToString()),
             new Claim(SlicesClaims.ActorType, "api_key"),
             new Claim(SlicesClaims.Via, "api_key"),
-            .. scopes.Select(s => new Claim(SlicesClaims.Permission, s)),
-        ], SchemeName, SlicesClaims.Subject, SlicesClaims.Role);
+        };
+        claims.AddRange(valid.Scopes.Select(s => new Claim(SlicesClaims.Permission, s)));
+        if (valid.RateLimit is { } limit) claims.Add(new Claim(SlicesClaims.RateLimit, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var identity = new ClaimsIdentity(claims, SchemeName, SlicesClaims.Subject, SlicesClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -40,9 +40,11 @@ public static class AuthExtensions
         builder.Services.AddAuthorization();
     }
 
+    /// <summary>Authentication, then rate limits (they partition by the caller), then CSRF, the MFA gate and authorization.</summary>
     public static void UseAuth(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseMiddleware<MfaEnrolmentGate>();
         app.UseAuthorization();

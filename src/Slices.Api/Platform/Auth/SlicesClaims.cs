@@ -12,6 +12,7 @@ public static class SlicesClaims
     public const string ActorType = "actor";
     public const string Via = "via";
     public const string MfaPending = "mfa_pending";
+    public const string RateLimit = "rate_limit";
 
     public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Practice)!);
 

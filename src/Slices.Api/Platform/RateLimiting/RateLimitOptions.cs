@@ -2,17 +2,38 @@ using Slices.Api.Platform.Config;
 
 namespace Slices.Api.Platform.RateLimiting;
 
-/// <summary>The default limit per client; each environment's appsettings sets its own.</summary>
+/// <summary>Request limits per client; each environment's appsettings sets its own.</summary>
 public sealed class RateLimitOptions : Settings
 {
     public const string Section = "RateLimiting";
 
+    /// <summary>The default policy, for every endpoint: per API key, else per user, else per client IP.</summary>
     public int PermitLimit { get; set; } = 100;
     public int WindowSeconds { get; set; } = 60;
 
+    /// <summary>Sign-in, sign-up, refresh and two-factor endpoints, per client IP.</summary>
+    public int CredentialsPermitLimit { get; set; } = 10;
+    public int CredentialsWindowSeconds { get; set; } = 60;
+
+    /// <summary>Sign-in attempts per account, whatever IPs they come from.</summary>
+    public int AccountPermitLimit { get; set; } = 5;
+    public int AccountWindowSeconds { get; set; } = 60;
+
+    /// <summary>With Redis away each instance limits on its own, to the limit divided by this.</summary>
+    public int InstanceCount { get; set; } = 2;
+
+    /// <summary>Proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     protected override IEnumerable<string> Check()
     {
-        if (PermitLimit is < 1 or > 1_000_000) yield return SettingName.Problem("RateLimiting:PermitLimit", "must be between 1 and 1000000");
-        if (WindowSeconds is < 1 or > 86_400) yield return SettingName.Problem("RateLimiting:WindowSeconds", "must be between 1 and 86400");
+        foreach (var (name, limit, window) in new[] { ("", PermitLimit, WindowSeconds), ("Credentials", CredentialsPermitLimit, CredentialsWindowSeconds), ("Account", AccountPermitLimit, AccountWindowSeconds) })
+        {
+            if (limit is < 1 or > 1_000_000) yield return SettingName.Problem($"RateLimiting:{name}PermitLimit", "must be between 1 and 1000000");
+            if (window is < 1 or > 86_400) yield return SettingName.Problem($"RateLimiting:{name}WindowSeconds", "must be between 1 and 86400");
+        }
+        if (InstanceCount is < 1 or > 1000) yield return SettingName.Problem("RateLimiting:InstanceCount", "must be between 1 and 1000");
+        foreach (var proxy in TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+            yield return SettingName.Problem("RateLimiting:TrustedProxies", $"'{proxy}' is not an IP address");
     }
 }

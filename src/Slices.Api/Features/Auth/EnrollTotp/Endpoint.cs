@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.RateLimiting;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 
@@ -14,6 +15,7 @@ public sealed class Endpoint(Db db, SecondFactor secondFactor) : EndpointWithout
     {
         Post("/auth/mfa/totp");
         Version(1);
+        Options(b => b.WithMetadata(new RateLimited(LimitPolicies.Credentials)));
         Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(409), clearDefaults: true);
         Summary(s =>
         {

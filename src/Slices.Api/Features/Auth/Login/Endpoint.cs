@@ -1,11 +1,12 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.RateLimiting;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Events;
 
 namespace Slices.Api.Features.Auth.Login;
 
-public sealed class Endpoint(Db db, PasswordHasher hasher, SignIn signIn, SecondFactor secondFactor, AuthOptions options, TimeProvider clock)
+public sealed class Endpoint(Db db, PasswordHasher hasher, SignIn signIn, SecondFactor secondFactor, AuthOptions options, RateLimitGate limits, RateLimitOptions limitOptions, TimeProvider clock)
     : Endpoint<Request, TokenResponse>
 {
     /// <summary>One answer for every failure, so a caller cannot tell an unknown email from a wrong password or a locked account.</summary>
@@ -17,6 +18,7 @@ public sealed class Endpoint(Db db, PasswordHasher hasher, SignIn signIn, Second
     {
         Post("/auth/login");
         Version(1);
+        Options(b => b.WithMetadata(new RateLimited(LimitPolicies.Credentials)));
         AllowAnonymous();
         Description(b => b.Produces<TokenResponse>(200, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
         Summary(s =>
@@ -32,6 +34,16 @@ public sealed class Endpoint(Db db, PasswordHasher hasher, SignIn signIn, Second
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        // Per account as well as per IP, so guesses spread over many addresses still stop.
+        var perAccount = await limits.CheckAsync(LimitPolicies.Of(LimitPolicies.Account, limitOptions), $"account:{req.Email.Trim().ToLowerInvariant()}");
+        if (!perAccount.Allowed)
+        {
+            SlicesRateLimiter.Headers(HttpContext.Response, [perAccount]);
+            HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(perAccount.ResetIn.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new Platform.Errors.ApiException(perAccount.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
+                "Too many sign-in attempts for this account. Retry after the number of seconds in Retry-After.");
+        }
+
         var account = await db.ReadAsync(c => Data.FindAccountAsync(c, req.Email.Trim(), ct), ct);
         if (account is null)
         {

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.RateLimiting;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
@@ -13,6 +14,7 @@ public sealed class Endpoint(Db db, PasswordHasher hasher) : Endpoint<Request, R
     {
         Post("/practices");
         Version(1);
+        Options(b => b.WithMetadata(new RateLimited(LimitPolicies.Credentials)));
         AllowAnonymous();
         Description(b => b.Produces<Response>(201, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(409), clearDefaults: true);
         Summary(s =>

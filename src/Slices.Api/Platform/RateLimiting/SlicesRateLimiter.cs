@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Slices.Api.Platform.Auth;
+
+namespace Slices.Api.Platform.RateLimiting;
+
+/// <summary>
+/// The one limiter of ASP.NET Core's rate-limiting middleware: every request counts against the default policy
+/// (per API key, else user, else client IP) and, where the endpoint asks, a stricter named policy per IP. Every
+/// limited response carries the IETF RateLimit-Policy and RateLimit fields.
+/// </summary>
+public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions options) : PartitionedRateLimiter<HttpContext>
+{
+    public const string UnavailableMetadata = "SLICES_RATE_LIMIT_UNAVAILABLE";
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+    // The middleware tries this first, then awaits AcquireAsync: the Redis round trip happens there, once.
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => Lease.NotYet;
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken)
+    {
+        var decisions = new List<Decision>();
+        var (partition, limitOverride) = PartitionOf(context.User, context);
+        decisions.Add(await gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride));
+        if (decisions[0].Allowed && context.GetEndpoint()?.Metadata.GetMetadata<RateLimited>() is { } strict)
+            decisions.Add(await gate.CheckAsync(LimitPolicies.Of(strict.Policy, options), $"ip:{context.Connection.RemoteIpAddress}"));
+
+        context.Response.OnStarting(() =>
+        {
+            Headers(context.Response, decisions);
+            return Task.CompletedTask;
+        });
+        return decisions.FirstOrDefault(d => !d.Allowed) is { } refused ? new Lease(false, refused) : new Lease(true, null);
+    }
+
+    /// <summary>Sets the RateLimit fields for the decisions of this request (also used by slices that check a policy themselves).</summary>
+    public static void Headers(HttpResponse response, IReadOnlyList<Decision> decisions)
+    {
+        response.Headers["RateLimit-Policy"] = string.Join(", ", decisions.Select(d => $"\"{d.Policy.Name}\";q={d.Policy.Limit};w={(int)d.Policy.Window.TotalSeconds}"));
+        response.Headers["RateLimit"] = string.Join(", ", decisions.Select(d => $"\"{d.Policy.Name}\";r={d.Remaining};t={(int)Math.Ceiling(d.ResetIn.TotalSeconds)}"));
+    }
+
+    private static (string Partition, int? Limit) PartitionOf(ClaimsPrincipal user, HttpContext context) =>
+        user.FindFirstValue(SlicesClaims.ActorType) switch
+        {
+            "api_key" => ($"key:{user.FindFirstValue(SlicesClaims.Subject)}",
+                int.TryParse(user.FindFirstValue(SlicesClaims.RateLimit), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null),
+            "user" => ($"user:{user.FindFirstValue(SlicesClaims.Subject)}", null),
+            _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
+        };
+
+    private sealed class Lease(bool acquired, Decision? refused) : RateLimitLease
+    {
+        public static readonly Lease NotYet = new(false, null);
+
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => refused is null ? [] : [MetadataName.RetryAfter.Name, UnavailableMetadata];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = (refused, metadataName) switch
+            {
+                (not null, _) when metadataName == MetadataName.RetryAfter.Name => refused.ResetIn,
+                (not null, UnavailableMetadata) => refused.Unavailable,
+                _ => null,
+            };
+            return metadata is not null;
+        }
+    }
+}
