@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using Slices.Api.Tests.Infrastructure;
+
+namespace Slices.Api.Tests.Security;
+
+public sealed class RateLimitTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Past_the_limit_is_a_429_problem_with_retry_after_and_every_response_shows_the_ratelimit_fields()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "3";
+            s["RateLimiting:WindowSeconds"] = "3600"; // a burst never straddles two fixed windows
+        });
+        var client = app.CreateClient();
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) responses.Add(await client.GetAsync("/healthz/live", Ct));
+
+        Assert.All(responses.Take(3), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal("\"default\";q=3;w=3600", responses[0].Headers.GetValues("RateLimit-Policy").Single());
+        Assert.StartsWith("\"default\";r=2;t=", responses[0].Headers.GetValues("RateLimit").Single(), StringComparison.Ordinal);
+        await responses[3].AssertProblemAsync(429);
+        Assert.InRange(int.Parse(responses[3].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+    }
+
+    [Fact]
+    public async Task Two_instances_sharing_redis_admit_exactly_the_limit_between_them()
+    {
+        await using var first = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "20";
+            s["RateLimiting:WindowSeconds"] = "3600";
+        });
+        await using var second = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "20";
+            s["RateLimiting:WindowSeconds"] = "3600";
+            s["REDIS_URL"] = first.Settings["REDIS_URL"];
+        });
+        var clients = new[] { first.CreateClient(), second.CreateClient() };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].GetAsync("/healthz/live", Ct)));
+
+        Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Sign_in_is_limited_per_account_even_from_many_addresses()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:AccountPermitLimit"] = "3";
+            s["RateLimiting:AccountWindowSeconds"] = "3600";
+            s["RateLimiting:TrustedProxies:0"] = "127.0.0.1";
+        });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { email = "target@clinic.example", password = "guess number " + i }) };
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i + 1}");
+            statuses.Add((await app.CreateClient().SendAsync(request, Ct)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task Without_redis_general_endpoints_serve_and_credential_endpoints_refuse_with_503()
+    {
+        await using var app = await SlicesApp.StartAsync(s => s["REDIS_URL"] = $"redis://127.0.0.1:{TestStack.DeadPort()}");
+
+        var live = await app.CreateClient().GetAsync("/healthz/live", Ct);
+        var login = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "a@clinic.example", password = "whatever it is" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        await login.AssertProblemAsync(503);
+        Assert.True(login.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task An_api_key_can_be_given_its_own_limit()
+    {
+        await using var app = await SlicesApp.StartAsync(_ => { });
+        var practice = await app.SignUpAsync();
+        var created = await (await app.AsAdmin(practice).PostAsJsonAsync("/api/v1/api-keys", new { name = "Busy", scopes = new[] { "audit:read" } }, Ct)).JsonAsync(HttpStatusCode.Created);
+        var patch = await app.AsAdmin(practice).PatchAsJsonAsync($"/api/v1/api-keys/{created.GetProperty("id").GetGuid()}", new { rateLimit = 2 }, Ct);
+        Assert.Equal(2, (await patch.JsonAsync(HttpStatusCode.OK)).GetProperty("rateLimit").GetInt32());
+        var key = app.As(created.GetProperty("key").GetString()!);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) statuses.Add((await key.GetAsync("/api/v1/audit/events", Ct)).StatusCode);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
