@@ -84,6 +84,52 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task When_redis_stops_credentials_fail_closed_and_everything_recovers_when_it_returns()
+    {
+        await using var redis = await PrivateRedis.StartAsync();
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["REDIS_URL"] = redis.Url;
+            s["RateLimiting:PermitLimit"] = "1000";
+            s["RateLimiting:InstanceCount"] = "4";
+        });
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(client)).StatusCode);
+
+        await redis.StopAsync();
+        var refused = await EventuallyAsync(() => SignInAsync(client), r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        await refused.AssertProblemAsync(503);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        var live = await client.GetAsync("/healthz/live", Ct);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("\"default\";q=250;w=60", live.Headers.GetValues("RateLimit-Policy").Single()); // 1000 shared by 4 instances
+        Assert.Equal("degraded", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Contains(app.Logs.Events, e => e.Level == Serilog.Events.LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Rate limiting without Redis", StringComparison.Ordinal));
+
+        await redis.StartAgainAsync();
+        await EventuallyAsync(() => SignInAsync(client), r => r.StatusCode == HttpStatusCode.Unauthorized);
+        live = await client.GetAsync("/healthz/live", Ct);
+        Assert.Equal("\"default\";q=1000;w=60", live.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Equal("healthy", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+    }
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client) =>
+        client.PostAsJsonAsync("/api/v1/auth/login", new { email = "someone@clinic.example", password = "not the password" }, Ct);
+
+    /// <summary>Asks until the answer satisfies the condition (the multiplexer notices and reconnects in the background), for at most 30 s.</summary>
+    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> ask, Func<HttpResponseMessage, bool> condition)
+    {
+        var last = await ask();
+        for (var attempt = 0; attempt < 300 && !condition(last); attempt++)
+        {
+            await Task.Delay(100, Ct);
+            last = await ask();
+        }
+        Assert.True(condition(last), $"still {(int)last.StatusCode} after 30 s");
+        return last;
+    }
+
+    [Fact]
     public async Task An_api_key_can_be_given_its_own_limit()
     {
         await using var app = await SlicesApp.StartAsync(_ => { });
