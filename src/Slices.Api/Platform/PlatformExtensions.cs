@@ -43,10 +43,12 @@ public static class PlatformExtensions
         app.UseRequestIds();
         app.UseMiddleware<ResponseTimingMiddleware>();
         app.UseRequestLogging();
+        app.UseSecurityHeaders();
         app.UseErrors();
         app.UseHttpLimits();
         app.UseRouting();
         app.UseRouteCapture();
+        app.UseCrossOriginAndTimeouts();
         app.UseAuth();
         app.UseApi();
     }

@@ -30,6 +30,10 @@ public sealed partial class ConfigurationTests
             ["PORT"] = "99999",
             ["Database__MaxPoolSize"] = "lots",
             ["Shutdown__InFlightTimeoutSeconds"] = "0",
+            ["Cors__AllowedOrigins__0"] = "*",
+            ["Cors__AllowedOrigins__1"] = "https://app.clinic.example/login",
+            ["Http__TrustedProxies__0"] = "proxy.internal",
+            ["Https__HstsMaxAgeSeconds"] = "3600",
         });
 
         Assert.Equal(2, exitCode);
@@ -38,7 +42,11 @@ public sealed partial class ConfigurationTests
         Assert.Contains("PORT (or Http:Port): must be a port number", stderr, StringComparison.Ordinal);
         Assert.Contains("Database__MaxPoolSize (Database:MaxPoolSize): not a whole number", stderr, StringComparison.Ordinal);
         Assert.Contains("Shutdown__InFlightTimeoutSeconds (Shutdown:InFlightTimeoutSeconds): must be between 1 and 300", stderr, StringComparison.Ordinal);
-        Assert.Contains("5 configuration problem(s)", stderr, StringComparison.Ordinal);
+        Assert.Contains("Cors__AllowedOrigins (Cors:AllowedOrigins): '*' is not an origin", stderr, StringComparison.Ordinal);
+        Assert.Contains("Cors__AllowedOrigins (Cors:AllowedOrigins): 'https://app.clinic.example/login' is not an origin", stderr, StringComparison.Ordinal);
+        Assert.Contains("Http__TrustedProxies (Http:TrustedProxies): 'proxy.internal' is not an IP address or CIDR network", stderr, StringComparison.Ordinal);
+        Assert.Contains("Https__HstsMaxAgeSeconds (Https:HstsMaxAgeSeconds): must be between 31536000", stderr, StringComparison.Ordinal);
+        Assert.Contains("9 configuration problem(s)", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("lots", stderr, StringComparison.Ordinal);
     }

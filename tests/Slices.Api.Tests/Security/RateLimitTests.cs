@@ -57,13 +57,32 @@ public sealed class RateLimitTests
         {
             s["RateLimiting:AccountPermitLimit"] = "3";
             s["RateLimiting:AccountWindowSeconds"] = "3600";
-            s["RateLimiting:TrustedProxies:0"] = "127.0.0.1";
+            s["Http:TrustedProxies:0"] = "127.0.0.1";
         });
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { email = "target@clinic.example", password = "guess number " + i }) };
             request.Headers.Add("X-Forwarded-For", $"203.0.113.{i + 1}");
+            statuses.Add((await app.CreateClient().SendAsync(request, Ct)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_escape_its_ip_limit_by_inventing_x_forwarded_for()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:CredentialsPermitLimit"] = "3";
+            s["RateLimiting:CredentialsWindowSeconds"] = "3600";
+        });
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { email = $"user{i}@clinic.example", password = "guess" }) };
+            request.Headers.Add("X-Forwarded-For", $"198.51.100.{i + 1}");
             statuses.Add((await app.CreateClient().SendAsync(request, Ct)).StatusCode);
         }
 

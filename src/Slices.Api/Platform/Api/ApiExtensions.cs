@@ -51,7 +51,9 @@ public static class ApiExtensions
             c.Versioning.PrependToRoute = true;
             c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             c.Serializer.Options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            c.Serializer.Options.Converters.Add(new StorableTextConverter());
             c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            c.Serializer.Options.MaxDepth = app.Services.GetRequiredService<Http.HttpOptions>().MaxJsonDepth;
             c.Errors.ContentType = Problems.ContentType;
             c.Errors.ProducesMetadataType = typeof(HttpValidationProblemDetails);
             c.Errors.ResponseBuilder = ValidationProblems.Build;

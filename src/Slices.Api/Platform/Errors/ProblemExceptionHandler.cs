@@ -13,6 +13,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ApiException api => (api.Status, api.Message),
             Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: "events_practice_id_stream_version_key" } =>
                 (StatusCodes.Status409Conflict, "Someone else changed this record at the same moment. Read it again and retry."),
+            // A query parameter with a NUL (request bodies are checked when read): the database refuses it, so the client gets a 400.
+            Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire or Npgsql.PostgresErrorCodes.UntranslatableCharacter } =>
+                (StatusCodes.Status400BadRequest, "A text value contains a character that cannot be stored, such as NUL."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "The request body is larger than the limit this API accepts."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: it is malformed or incomplete."),

@@ -24,9 +24,13 @@ public static class ValidationProblems
     {
         var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
         var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-        var reason = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "This field is not part of the request."
-            : $"The request body is not valid JSON, or this value has the wrong type{where}.";
+        var reason = e switch
+        {
+            Api.UnstorableTextException => e.Message,
+            _ when e.Message.Contains("could not be mapped", StringComparison.Ordinal) => "This field is not part of the request.",
+            _ when e.Message.Contains("maximum configured depth", StringComparison.Ordinal) => $"The request body nests objects or arrays deeper than this API accepts{where}.",
+            _ => $"The request body is not valid JSON, or this value has the wrong type{where}.",
+        };
         return new ValidationFailure(field, reason);
     }
 

@@ -22,9 +22,6 @@ public sealed class RateLimitOptions : Settings
     /// <summary>With Redis away each instance limits on its own, to the limit divided by this.</summary>
     public int InstanceCount { get; set; } = 2;
 
-    /// <summary>Proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
-    public List<string> TrustedProxies { get; set; } = [];
-
     protected override IEnumerable<string> Check()
     {
         foreach (var (name, limit, window) in new[] { ("", PermitLimit, WindowSeconds), ("Credentials", CredentialsPermitLimit, CredentialsWindowSeconds), ("Account", AccountPermitLimit, AccountWindowSeconds) })
@@ -33,7 +30,5 @@ public sealed class RateLimitOptions : Settings
             if (window is < 1 or > 86_400) yield return SettingName.Problem($"RateLimiting:{name}WindowSeconds", "must be between 1 and 86400");
         }
         if (InstanceCount is < 1 or > 1000) yield return SettingName.Problem("RateLimiting:InstanceCount", "must be between 1 and 1000");
-        foreach (var proxy in TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
-            yield return SettingName.Problem("RateLimiting:TrustedProxies", $"'{proxy}' is not an IP address");
     }
 }

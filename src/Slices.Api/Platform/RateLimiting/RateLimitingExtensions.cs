@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.HttpOverrides;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.Errors;
 
@@ -19,14 +18,6 @@ public static class RateLimitingExtensions
         {
             o.GlobalLimiter = services.GetRequiredService<SlicesRateLimiter>();
             o.OnRejected = RejectAsync;
-        });
-        // Only configured proxies may say who the client is (X-Forwarded-For) and how it connected (X-Forwarded-Proto).
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<RateLimitOptions>((o, limits) =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownProxies.Clear();
-            o.KnownIPNetworks.Clear();
-            foreach (var proxy in limits.TrustedProxies) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
         });
     }
 

@@ -60,3 +60,36 @@ public sealed class Fail : EndpointWithoutRequest
 
     public override Task HandleAsync(CancellationToken ct) => throw new InvalidOperationException(SecretMessage);
 }
+
+public sealed class SleepInDatabase(Npgsql.NpgsqlDataSource dataSource) : EndpointWithoutRequest<string>
+{
+    public override void Configure()
+    {
+        Get("/test-probes/sleep-in-database");
+        Version(1);
+        AllowAnonymous();
+    }
+
+    /// <summary>A query that outlives the request timeout; the request's token is what cancels it.</summary>
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_sleep(@seconds)");
+        command.Parameters.AddWithValue("seconds", Query<double>("seconds"));
+        await command.ExecuteNonQueryAsync(ct);
+        await Send.OkAsync("finished", ct);
+    }
+}
+
+public sealed record AnyRequest(System.Text.Json.JsonElement Data);
+
+public sealed class EchoAny : Endpoint<AnyRequest, AnyRequest>
+{
+    public override void Configure()
+    {
+        Post("/test-probes/echo-any");
+        Version(1);
+        AllowAnonymous();
+    }
+
+    public override Task HandleAsync(AnyRequest req, CancellationToken ct) => Send.OkAsync(req, ct);
+}

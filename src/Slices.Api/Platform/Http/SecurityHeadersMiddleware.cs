@@ -1,0 +1,38 @@
+namespace Slices.Api.Platform.Http;
+
+/// <summary>
+/// The browser-facing protections on every response, errors and redirects included. The API's policy allows nothing
+/// (it serves JSON, never pages); the docs UI under /docs gets its own policy, relaxed only as far as it needs.
+/// API responses that set no caching of their own are not stored anywhere: most of them carry PHI.
+/// </summary>
+internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private const string PermissionsPolicy =
+        "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Permissions-Policy"] = PermissionsPolicy;
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+
+        if (context.Request.Path.StartsWithSegments("/docs")) return DocsPagePolicy.ServeAsync(context, next);
+
+        headers.ContentSecurityPolicy = ApiPolicy;
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (string.IsNullOrEmpty(context.Response.Headers.CacheControl)) context.Response.Headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
+        }
+        return next(context);
+    }
+}
