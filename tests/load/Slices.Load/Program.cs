@@ -1,0 +1,29 @@
+using Slices.Load;
+
+// Usage: dotnet run -c Release --project tests/load/Slices.Load -- <scenario> [--base-url URL] [--seconds N] [--json FILE] [scenario options]
+// BASE_URL may be given in the environment instead. Exit code 0 when the scenario's expectations held, 1 when not, 2 on bad usage.
+var options = RunOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: Slices.Load rate-limit [--base-url http://localhost:8080] [--seconds 20] [--json report.json]");
+    Console.Error.WriteLine("       [--noisy-connections 16] [--quiet-clients 4] [--quiet-rate 2] [--key-limit 100]");
+    return 2;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+{
+    BaseAddress = options.BaseUrl,
+    Timeout = TimeSpan.FromSeconds(30),
+};
+
+return options.Scenario switch
+{
+    "rate-limit" => await RateLimitScenario.RunAsync(http, options),
+    _ => Usage(options.Scenario),
+};
+
+static int Usage(string scenario)
+{
+    Console.Error.WriteLine($"unknown scenario '{scenario}' (known: rate-limit)");
+    return 2;
+}
