@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Slices.Api.Tests.Infrastructure;
 
-namespace Slices.Api.Tests.Features.Auth;
+namespace Slices.Api.Tests.Security;
 
 public sealed class CookieSessionTests(SlicesApp app) : IClassFixture<SlicesApp>
 {
