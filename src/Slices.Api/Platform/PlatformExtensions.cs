@@ -9,6 +9,7 @@ using Slices.Api.Platform.Http;
 using Slices.Api.Platform.Idempotency;
 using Slices.Api.Platform.Lifecycle;
 using Slices.Api.Platform.Observability;
+using Slices.Api.Platform.Outbox;
 using Slices.Api.Platform.RateLimiting;
 using Slices.Api.Platform.Redis;
 using Slices.Api.Platform.RequestIds;
@@ -32,6 +33,7 @@ public static class PlatformExtensions
         builder.Services.AddSingleton<IdempotentCreate>();
         builder.AddLifecycle();
         builder.AddRateLimits();
+        builder.AddOutbox();
         builder.AddApi();
         if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<Development.DemoData>();
     }

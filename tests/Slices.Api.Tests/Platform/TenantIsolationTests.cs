@@ -11,10 +11,11 @@ namespace Slices.Api.Tests.Platform;
 /// <summary>Practice A can reach nothing of practice B: through the API, in the database itself, and across pooled connections.</summary>
 public sealed class TenantIsolationTests(SlicesApp app) : IClassFixture<SlicesApp>
 {
-    // Every table but these two holds one practice's data: the login directory and the migrations journal.
+    // Every table but these holds one practice's data: the login and tenant directories, the migrations journal,
+    // and the outbox with its consumer list (ids and event types only).
     private const string TenantTablesSql = """
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('user_logins', 'schema_migrations')
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('user_logins', 'schema_migrations', 'tenant_directory', 'event_consumers', 'outbox')
         ORDER BY 1
         """;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,6 +5,9 @@ namespace Slices.Api.Platform.Auth;
 /// <summary>Who did something, for the event store and the access log: a user, an API key, the system, or nobody yet.</summary>
 public sealed record Actor(string Type, Guid? ActorId, string? RequestId)
 {
+    /// <summary>Slices itself, in background work that no request started.</summary>
+    public static readonly Actor System = new("system", null, null);
+
     public static Actor Anonymous(HttpContext context) => new("anonymous", null, context.TraceIdentifier);
 
     public static Actor User(Guid userId, HttpContext context) => new("user", userId, context.TraceIdentifier);

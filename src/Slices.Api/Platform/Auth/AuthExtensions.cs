@@ -13,6 +13,7 @@ public static class AuthExtensions
     {
         var development = builder.Environment.IsDevelopment();
         builder.AddSettings<AuthOptions>(AuthOptions.Section, (o, _) => o.AllowEphemeralSigningKey = development);
+        builder.AddSettings<OperatorOptions>(OperatorOptions.Section);
         builder.Services.AddSingleton<JwtKeys>();
         builder.Services.AddSingleton<AccessTokens>();
         builder.Services.AddSingleton<PasswordHasher>();
@@ -85,5 +86,7 @@ public static class AuthExtensions
             return;
         }
         foreach (var permission in Permission.ForRole(session.Role)) identity.AddClaim(new Claim(SlicesClaims.Permission, permission));
+        if (context.HttpContext.RequestServices.GetRequiredService<OperatorOptions>().IsOperator(practiceId, session.Role))
+            identity.AddClaim(new Claim(SlicesClaims.Permission, Permission.Operate));
     }
 }

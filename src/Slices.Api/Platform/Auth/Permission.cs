@@ -19,6 +19,11 @@ public static class Permission
     public const string NotesRead = "notes:read";
     public const string NotesWrite = "notes:write";
     public const string NotesSign = "notes:sign";
+    public const string CalendarConnect = "calendar:connect";
+    public const string CalendarManage = "calendar:manage";
+
+    /// <summary>Deployment-wide operations (the operator practice's admins only; see OperatorOptions).</summary>
+    public const string Operate = "platform:operate";
 
     public static readonly IReadOnlyList<string> Roles = ["admin", "clinician", "staff"];
 
@@ -33,9 +38,9 @@ public static class Permission
     // Staff run the front desk (patients, appointments); only clinicians write and sign clinical records.
     public static IReadOnlyList<string> ForRole(string role) => role switch
     {
-        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, PrescriptionsRead, NotesRead, .. Clinical],
-        "clinician" => [PrescriptionsRead, PrescriptionsWrite, PrescriptionsSign, NotesRead, NotesWrite, NotesSign, .. Clinical],
-        "staff" => Clinical,
+        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, PrescriptionsRead, NotesRead, CalendarConnect, CalendarManage, .. Clinical],
+        "clinician" => [PrescriptionsRead, PrescriptionsWrite, PrescriptionsSign, NotesRead, NotesWrite, NotesSign, CalendarConnect, .. Clinical],
+        "staff" => [CalendarConnect, .. Clinical],
         _ => [],
     };
 }

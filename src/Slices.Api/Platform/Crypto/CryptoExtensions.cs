@@ -8,5 +8,7 @@ public static class CryptoExtensions
     {
         builder.AddSettings<CryptoOptions>(CryptoOptions.Section);
         builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<Database.TenantDirectory>();
+        builder.Services.AddSingleton<KeyRotation>();
     }
 }
