@@ -7,12 +7,15 @@ public static class Data
 {
     private const string TimeZone = "SELECT time_zone FROM clinicians WHERE id = @id AND active";
 
-    // Booked appointments and time off, both as busy intervals overlapping the window.
+    // Booked appointments, time off, and busy times pulled from the clinician's own calendar, overlapping the window.
     private const string Busy = """
         SELECT starts_at, ends_at FROM appointments
         WHERE clinician_id = @id AND status <> 'cancelled' AND period && tstzrange(@from, @to, '[)')
         UNION ALL
         SELECT lower(period), upper(period) FROM clinician_time_off
+        WHERE clinician_id = @id AND period && tstzrange(@from, @to, '[)')
+        UNION ALL
+        SELECT lower(period), upper(period) FROM calendar_busy
         WHERE clinician_id = @id AND period && tstzrange(@from, @to, '[)')
         ORDER BY 1
         """;

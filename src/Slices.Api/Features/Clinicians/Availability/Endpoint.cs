@@ -16,7 +16,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         Summary(s =>
         {
             s.Summary = "Free slots of a clinician";
-            s.Description = "Slots of duration minutes within [from, to) (at most 31 days), inside the clinician's working hours in their time zone, that overlap no booked appointment and no time off.";
+            s.Description = "Slots of duration minutes within [from, to) (at most 31 days), inside the clinician's working hours in their time zone, that overlap no booked appointment, no time off, and no busy time on the clinician's connected Google or Microsoft calendar.";
             s.ResponseExamples[200] = new Response(Clinician.Example.Id, "Europe/London", 30,
                 [new Slot(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero))]);
             s.Responses[404] = "No active clinician with this id in your practice.";
