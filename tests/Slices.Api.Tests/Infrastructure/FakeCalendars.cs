@@ -30,7 +30,7 @@ public sealed class FakeCalendars : IAsyncDisposable
     private readonly List<Failure> _failures = [];
 
     private sealed record Code(string Provider, string Account, string RedirectUri, string Challenge);
-    private sealed record Failure(string Provider, string Kind, int Status, int? RetryAfterSeconds, bool AfterDoing);
+    private sealed record Failure(string Provider, string Kind, int Status, int? RetryAfterSeconds, bool AfterDoing, TimeSpan Delay = default);
 
     public sealed record Event(string Id, string Title, DateTimeOffset Start, DateTimeOffset End, bool Busy, string? TransactionId);
 
@@ -94,6 +94,12 @@ public sealed class FakeCalendars : IAsyncDisposable
     public void FailAfterCreating(string provider)
     {
         lock (_gate) _failures.Add(new Failure(provider, "create", 500, null, true));
+    }
+
+    /// <summary>The next call of a kind answers normally, but only after <paramref name="delay"/>: longer than the caller waits.</summary>
+    public void Slow(string provider, string kind, TimeSpan delay)
+    {
+        lock (_gate) _failures.Add(new Failure(provider, kind, 200, null, false, delay));
     }
 
     /// <summary>Refresh tokens issued so far stop working, as when the user revokes access in their account settings.</summary>
@@ -235,6 +241,11 @@ public sealed class FakeCalendars : IAsyncDisposable
             account = AccountOf(grant.Account);
         }
         var failure = TakeFailure(provider, kind);
+        if (failure is { Delay.Ticks: > 0 })
+        {
+            await Task.Delay(failure.Delay);
+            failure = null;
+        }
         if (failure is { AfterDoing: false }) return FailureResult(http, failure);
         var result = await handle(account, http);
         return failure is null ? result : FailureResult(http, failure);

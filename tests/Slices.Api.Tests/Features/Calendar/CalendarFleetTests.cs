@@ -110,6 +110,26 @@ public sealed class CalendarFleetTests
     }
 
     [Fact]
+    public async Task A_provider_too_slow_to_answer_or_rate_limiting_is_retried_until_the_event_is_there_once()
+    {
+        await using var app = new CalendarApp();
+        app.Settings["Calendar:RequestTimeoutSeconds"] = "1";
+        await app.InitializeAsync();
+        var connected = await ConnectedClinic.OpenAsync(app, app.Fake, "microsoft");
+        app.Fake.Slow("microsoft", "create", TimeSpan.FromSeconds(3));
+        app.Fake.Fail("microsoft", "create", 429, retryAfterSeconds: 1);
+
+        await connected.BookAsync(Clinic.Slot(10));
+        await Eventually.TrueAsync(() => app.Fake.Events(connected.Account).Count == 1, "the event arrives after the timeout and the 429");
+        var connection = await Eventually.ValueAsync(connected.ConnectionAsync, c => c.GetProperty("lastError").ValueKind == System.Text.Json.JsonValueKind.Null, "the error clears");
+
+        // The timed-out create did land (late): Graph's transactionId made the retry return it, not a second event.
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        Assert.Single(app.Fake.Events(connected.Account));
+        Assert.Equal("connected", connection.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Only_admins_of_the_operator_practice_see_the_key_report()
     {
         await using var first = new CalendarApp();
