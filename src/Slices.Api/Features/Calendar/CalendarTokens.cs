@@ -61,13 +61,7 @@ public sealed class CalendarTokens(Db db, KeyRing keyRing, CalendarProviders pro
                 logger.LogWarning("Calendar connection {ConnectionId} ({Provider}) needs to be authorised again", connectionId, locked.Provider);
                 return null;
             }
-            await c.ExecuteAsync(new CommandDefinition(Store, new
-            {
-                id = connectionId,
-                access = keyRing.Encrypt(refreshed.AccessToken, EncryptedColumns.CalendarAccessToken.Context(connectionId, practiceId)),
-                refresh = refreshed.RefreshToken is null ? locked.RefreshToken : keyRing.Encrypt(refreshed.RefreshToken, EncryptedColumns.CalendarRefreshToken.Context(connectionId, practiceId)),
-                expiresAt = refreshed.ExpiresAt,
-            }, tx, cancellationToken: ct));
+            await StoreAsync(c, tx, practiceId, connectionId, refreshed, ct); // a refresh without a new refresh token keeps the old one
             return refreshed.AccessToken;
         }, ct) ?? throw new ReauthRequiredException("the provider refused the grant");
 

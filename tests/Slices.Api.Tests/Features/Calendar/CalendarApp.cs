@@ -77,6 +77,20 @@ public sealed record ConnectedClinic(Clinic Clinic, HttpClient Clinician, Guid C
         return (await booked.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>Waits for the sync that follows connecting (in the background) to finish.</summary>
+    public Task<JsonElement> FirstSyncAsync() =>
+        Eventually.ValueAsync(ConnectionAsync, c => c.GetProperty("lastSyncAt").ValueKind != JsonValueKind.Null, "the first sync ran");
+
+    /// <summary>Makes the stored access token expire within the refresh margin, so the next call on any instance must refresh.</summary>
+    public static async Task ExpireSoonAsync(SlicesApp app, Guid connectionId)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        await db.OpenAsync(Ct);
+        await using var expire = new Npgsql.NpgsqlCommand("UPDATE calendar_connections SET expires_at = now() + interval '1 minute' WHERE id = @id", db);
+        expire.Parameters.AddWithValue("id", connectionId);
+        Assert.Equal(1, await expire.ExecuteNonQueryAsync(Ct));
+    }
+
     public async Task<JsonElement> ConnectionAsync()
     {
         var list = await (await Clinician.GetAsync("/api/v1/calendar/connections", Ct)).JsonAsync(HttpStatusCode.OK);

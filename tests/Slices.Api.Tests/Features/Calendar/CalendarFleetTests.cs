@@ -26,15 +26,8 @@ public sealed class CalendarFleetTests
         await using var first = new CalendarApp();
         await first.InitializeAsync();
         var connected = await ConnectedClinic.OpenAsync(first, first.Fake, "microsoft");
-        await Eventually.ValueAsync(connected.ConnectionAsync, c => c.GetProperty("lastSyncAt").ValueKind != System.Text.Json.JsonValueKind.Null, "the first sync ran");
-        // The stored access token now expires within the refresh margin: the next call on any instance must refresh.
-        await using (var db = new Npgsql.NpgsqlConnection(TestStack.AdminConnectionStringFor(first.Database)))
-        {
-            await db.OpenAsync(Ct);
-            await using var expire = new Npgsql.NpgsqlCommand("UPDATE calendar_connections SET expires_at = now() + interval '1 minute' WHERE id = @id", db);
-            expire.Parameters.AddWithValue("id", connected.ConnectionId);
-            Assert.Equal(1, await expire.ExecuteNonQueryAsync(Ct));
-        }
+        await connected.FirstSyncAsync();
+        await ConnectedClinic.ExpireSoonAsync(first, connected.ConnectionId);
         await using var second = await SecondInstanceAsync(first, first.Fake);
         var token = connected.Clinician.DefaultRequestHeaders.Authorization!.Parameter!;
         var before = first.Fake.RefreshGrants;

@@ -157,9 +157,8 @@ public sealed class CalendarSyncTests(CalendarApp app) : IClassFixture<CalendarA
     public async Task An_access_token_about_to_expire_is_refreshed_before_the_call()
     {
         var connected = await ConnectedClinic.OpenAsync(app, Fake, "google");
-        await Eventually.ValueAsync(connected.ConnectionAsync, c => c.GetProperty("lastSyncAt").ValueKind != System.Text.Json.JsonValueKind.Null, "the first sync ran");
-        await using (var db = await DatabaseAsync())
-            await db.ExecuteAsync("UPDATE calendar_connections SET expires_at = now() + interval '4 minutes' WHERE id = @id", new { id = connected.ConnectionId });
+        await connected.FirstSyncAsync();
+        await ConnectedClinic.ExpireSoonAsync(app, connected.ConnectionId);
         var before = Fake.RefreshGrants;
 
         var sync = await (await connected.Clinician.PostAsync($"/api/v1/calendar/connections/{connected.ConnectionId}/sync", null, Ct)).JsonAsync(HttpStatusCode.OK);
@@ -172,7 +171,7 @@ public sealed class CalendarSyncTests(CalendarApp app) : IClassFixture<CalendarA
     public async Task A_refused_refresh_marks_the_connection_and_later_syncs_skip_it()
     {
         var connected = await ConnectedClinic.OpenAsync(app, Fake, "microsoft");
-        await Eventually.ValueAsync(connected.ConnectionAsync, c => c.GetProperty("lastSyncAt").ValueKind != System.Text.Json.JsonValueKind.Null, "the first sync ran");
+        await connected.FirstSyncAsync();
         Fake.RevokeAllGrants(); // the clinician removed the app's access in their Microsoft account: its tokens answer 401, its refresh invalid_grant
 
         await connected.BookAsync(Clinic.Slot(9));
