@@ -23,6 +23,8 @@ public static class PlatformExtensions
         builder.AddSecretFiles();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLogging();
+        builder.AddTelemetry();
+        builder.AddSentryWhenConfigured();
         builder.AddHttp();
         builder.AddErrors();
         builder.AddDatabase();
@@ -45,8 +47,10 @@ public static class PlatformExtensions
         app.UseRequestIds();
         app.UseMiddleware<ResponseTimingMiddleware>();
         app.UseRequestLogging();
+        app.Use((context, next) => ServerErrors.ReportAsync(context, () => next(context)));
         app.UseSecurityHeaders();
         app.UseErrors();
+        app.UseMetricsEndpoint();
         app.UseHttpLimits();
         app.UseRouting();
         app.UseRouteCapture();

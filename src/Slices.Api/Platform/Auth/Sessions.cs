@@ -68,7 +68,7 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
     {
         try
         {
-            var value = await redis.GetDatabase().StringGetAsync(Key(sessionId));
+            var value = await Redis.RedisMetrics.TimeAsync("session_read", redis.GetDatabase().StringGetAsync(Key(sessionId)));
             return value.HasValue ? JsonSerializer.Deserialize<SessionRow>((string)value!) : null;
         }
         catch (RedisException)

@@ -31,8 +31,10 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
+        Observability.BusinessMetrics.BeginTransaction();
         var result = await work(connection, transaction);
         await transaction.CommitAsync(ct);
+        Observability.BusinessMetrics.Committed();
         return result;
     }
 

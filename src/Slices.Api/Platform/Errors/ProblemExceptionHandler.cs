@@ -24,7 +24,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             _ => (StatusCodes.Status500InternalServerError, null),
         };
 
-        if (status >= 500) logger.LogError(exception, "Unhandled exception");
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception");
+            Observability.ServerErrors.Capture(context, exception);
+        }
         else logger.LogInformation("Request rejected with {StatusCode}: {ExceptionType}", status, exception.GetType().Name);
 
         context.Response.StatusCode = status;

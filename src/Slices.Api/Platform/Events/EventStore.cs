@@ -23,8 +23,10 @@ public static class EventStore
         SELECT append_event(@Id, @Stream, @Version, @Type, @Data::jsonb, @ActorType, @ActorId, @RequestId, @OccurredAt)
         """;
 
-    public static Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, NewEvent change, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(Append, new
+    public static Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, NewEvent change, CancellationToken ct)
+    {
+        Observability.BusinessMetrics.Recorded(change.Type);
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(Append, new
         {
             Id = Guid.CreateVersion7(),
             change.Stream,
@@ -36,4 +38,5 @@ public static class EventStore
             actor.RequestId,
             OccurredAt = DateTimeOffset.UtcNow,
         }, transaction, cancellationToken: ct));
+    }
 }

@@ -28,7 +28,10 @@ public static class LoggingExtensions
         TraceIds.EnsureForEveryRequest();
     }
 
-    /// <summary>One completion line per request: method, route template, status, elapsed ms, request id, trace id. Never bodies or query strings.</summary>
+    /// <summary>
+    /// One completion line per request: method, route template, status, elapsed ms, request id, trace id, and the
+    /// caller (practice, user or API key id) when authenticated. Never bodies, query strings or tokens.
+    /// </summary>
     public static void UseRequestLogging(this WebApplication app) => app.UseSerilogRequestLogging(o =>
     {
         // This app's own logger, not Serilog's static one (which belongs to whichever host set it last).
@@ -41,10 +44,16 @@ public static class LoggingExtensions
             diagnostics.Set("RouteTemplate", RouteTemplate(context));
             diagnostics.Set("RequestId", context.TraceIdentifier);
             diagnostics.Set("TraceId", Activity.Current?.TraceId.ToString());
+            diagnostics.Set("PracticeId", context.User.FindFirst(Auth.SlicesClaims.Practice)?.Value);
+            diagnostics.Set("ActorType", context.User.FindFirst(Auth.SlicesClaims.ActorType)?.Value ?? "anonymous");
+            diagnostics.Set("ActorId", context.User.FindFirst(Auth.SlicesClaims.Subject)?.Value);
         };
     });
 
     private const string RouteKey = "slices.route";
+
+    /// <summary>The request span's tag naming the slice (method and route template), for whatever runs inside it.</summary>
+    public const string SliceTag = "slices.slice";
 
     /// <summary>
     /// Remembers the matched route as soon as routing has run: the exception handler clears the endpoint before the
@@ -52,9 +61,16 @@ public static class LoggingExtensions
     /// </summary>
     public static void UseRouteCapture(this WebApplication app) => app.Use((context, next) =>
     {
-        if (context.GetEndpoint() is RouteEndpoint route) context.Items[RouteKey] = "/" + route.RoutePattern.RawText?.TrimStart('/');
+        if (context.GetEndpoint() is RouteEndpoint route)
+        {
+            var template = "/" + route.RoutePattern.RawText?.TrimStart('/');
+            context.Items[RouteKey] = template;
+            Activity.Current?.SetTag(SliceTag, $"{context.Request.Method} {template}");
+        }
         return next(context);
     });
+
+    public static string RouteTemplateOf(HttpContext context) => RouteTemplate(context);
 
     private static string RouteTemplate(HttpContext context) =>
         context.Items[RouteKey] as string

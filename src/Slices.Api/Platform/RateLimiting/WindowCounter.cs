@@ -26,7 +26,7 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     {
         var (index, resetIn) = Window(window);
         var key = $"slices:rl:{policy}:{partition}:{index}";
-        var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 });
+        var count = (long)await Redis.RedisMetrics.TimeAsync("rate_limit", redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }));
         return new WindowCount(count, resetIn);
     }
 
