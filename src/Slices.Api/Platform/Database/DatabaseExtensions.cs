@@ -14,9 +14,13 @@ public static class DatabaseExtensions
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new TimeOnlyHandler());
         builder.Services.AddSingleton(sp =>
-            new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
-                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-                .Build());
+        {
+            var source = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
+            {
+                Name = "slices", // the pool's name in metrics and traces, instead of its connection string
+            };
+            return source.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build();
+        });
         builder.Services.AddSingleton<Db>();
     }
 }

@@ -23,6 +23,7 @@ public static class SentryExtensions
             o.MinimumEventLevel = LogLevel.None; // events come from ServerErrors only: one per failure, not one per log line too
             o.AttachStacktrace = true;
             o.SetBeforeSend(SentryScrubber.Scrub);
+            o.SetBeforeSendTransaction(SentryScrubber.ScrubTransaction);
             o.SetBeforeBreadcrumb(SentryScrubber.ScrubBreadcrumb);
         });
     }

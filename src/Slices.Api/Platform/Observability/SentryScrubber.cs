@@ -14,15 +14,7 @@ public static partial class SentryScrubber
 
     public static SentryEvent Scrub(SentryEvent e, SentryHint _)
     {
-        if (e.Request is { } request)
-        {
-            request.Data = null;
-            request.QueryString = null;
-            request.Cookies = null;
-            request.Env.Clear();
-            foreach (var name in request.Headers.Keys.Where(h => !SafeHeaders.Contains(h)).ToList()) request.Headers.Remove(name);
-            if (request.Url is { } url) request.Url = url.Split('?')[0];
-        }
+        ScrubRequest(e.Request);
         if (e.User is { } user) e.User = new SentryUser { Id = user.Id };
         foreach (var exception in e.SentryExceptions ?? [])
         {
@@ -37,11 +29,30 @@ public static partial class SentryScrubber
         return e;
     }
 
+    /// <summary>Performance traces carry the request too.</summary>
+    public static SentryTransaction ScrubTransaction(SentryTransaction t, SentryHint _)
+    {
+        ScrubRequest(t.Request);
+        if (t.User is { } user) t.User = new SentryUser { Id = user.Id };
+        return t;
+    }
+
+    private static void ScrubRequest(SentryRequest? request)
+    {
+        if (request is null) return;
+        request.Data = null;
+        request.QueryString = null;
+        request.Cookies = null;
+        request.Env.Clear();
+        foreach (var name in request.Headers.Keys.Where(h => !SafeHeaders.Contains(h)).ToList()) request.Headers.Remove(name);
+        if (request.Url is { } url) request.Url = url.Split('?')[0];
+    }
+
     public static Breadcrumb? ScrubBreadcrumb(Breadcrumb crumb, SentryHint _) =>
         new(Mask(crumb.Message) ?? "", crumb.Type ?? "default", null, crumb.Category, crumb.Level);
 
     public static string? Mask(string? text) =>
-        text is null ? null : Dates().Replace(Phones().Replace(Emails().Replace(text, "[email]"), "[phone]"), "[date]");
+        text is null ? null : Phones().Replace(Dates().Replace(Emails().Replace(text, "[email]"), "[date]"), "[phone]");
 
     [GeneratedRegex(@"[^\s@'""(),;:<>]+@[^\s@'""(),;:<>]+\.[A-Za-z]{2,}")]
     private static partial Regex Emails();

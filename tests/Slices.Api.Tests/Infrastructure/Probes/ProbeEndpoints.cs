@@ -93,3 +93,31 @@ public sealed class EchoAny : Endpoint<AnyRequest, AnyRequest>
 
     public override Task HandleAsync(AnyRequest req, CancellationToken ct) => Send.OkAsync(req, ct);
 }
+
+public sealed record ContactRequest(string Name, string Email);
+
+public sealed class FailWithBody : Endpoint<ContactRequest>
+{
+    public override void Configure()
+    {
+        Post("/test-probes/fail-with-body");
+        Version(1);
+        AllowAnonymous();
+    }
+
+    public override Task HandleAsync(ContactRequest req, CancellationToken ct) => throw new InvalidOperationException("Simulated failure after reading the body");
+}
+
+public sealed class FailMentioningContact : EndpointWithoutRequest
+{
+    public const string Message = "Could not notify jane.roe@example.com at +447700900123 about the visit on 2026-12-01";
+
+    public override void Configure()
+    {
+        Get("/test-probes/fail-mentioning-contact");
+        Version(1);
+        AllowAnonymous();
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => throw new InvalidOperationException(Message);
+}
