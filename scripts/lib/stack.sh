@@ -8,10 +8,12 @@ die() { log "error: $*"; exit 1; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Installs redis-server and the PostgreSQL 15 server when the machine lacks them (Debian 12; root or sudo).
+# Installs redis-server and the PostgreSQL 15 server (and nodejs, with NEED_NODE=1) when the machine lacks them
+# (Debian 12; root or sudo).
 ensure_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ "${NEED_NODE:-0}" = 1 ]; then command -v node >/dev/null 2>&1 || missing+=(nodejs); fi
   [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
   command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is not on PATH"
   if [ ${#missing[@]} -eq 0 ]; then ensure_postgres_user; return 0; fi
