@@ -7,6 +7,7 @@ if (options is null)
 {
     Console.Error.WriteLine("usage: Slices.Load rate-limit [--base-url http://localhost:8080] [--seconds 20] [--json report.json]");
     Console.Error.WriteLine("       [--noisy-connections 16] [--quiet-clients 4] [--quiet-rate 2] [--key-limit 100]");
+    Console.Error.WriteLine("       Slices.Load bench --baseline-url http://127.0.0.1:8090 [--seconds 6] [--connections 32] [--rounds 3] [--patients 500] [--api-pid N] [--baseline-pid N]");
     return 2;
 }
 
@@ -19,11 +20,12 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 return options.Scenario switch
 {
     "rate-limit" => await RateLimitScenario.RunAsync(http, options),
+    "bench" => await BenchScenario.RunAsync(http, options),
     _ => Usage(options.Scenario),
 };
 
 static int Usage(string scenario)
 {
-    Console.Error.WriteLine($"unknown scenario '{scenario}' (known: rate-limit)");
+    Console.Error.WriteLine($"unknown scenario '{scenario}' (known: rate-limit, bench)");
     return 2;
 }

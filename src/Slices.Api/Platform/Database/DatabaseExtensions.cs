@@ -9,10 +9,7 @@ public static class DatabaseExtensions
     public static void AddDatabase(this WebApplicationBuilder builder)
     {
         builder.AddSettings<DatabaseOptions>(DatabaseOptions.Section, DatabaseOptions.ApplyAliases);
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
-        SqlMapper.AddTypeHandler(new DateOnlyHandler());
-        SqlMapper.AddTypeHandler(new TimeOnlyHandler());
+        ConfigureDapper();
         builder.Services.AddSingleton(sp =>
         {
             var source = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseOptions>().AppConnection().ConnectionString)
@@ -22,5 +19,14 @@ public static class DatabaseExtensions
             return source.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build();
         });
         builder.Services.AddSingleton<Db>();
+    }
+
+    /// <summary>How Dapper maps this schema: snake_case columns, timestamptz, date and time values.</summary>
+    public static void ConfigureDapper()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
+        SqlMapper.AddTypeHandler(new TimeOnlyHandler());
     }
 }

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace Slices.Load;
+
+/// <summary>
+/// The product against its baseline, endpoint by endpoint: runs interleaved (baseline, baseline with the rate-limit
+/// call, product; three rounds), medians of throughput, the ratio to the baseline, the limiter's cost, the server's
+/// CPU per request, then latency at a fixed arrival rate of half the baseline's maximum.
+/// </summary>
+public static class BenchScenario
+{
+    private sealed record Target(string Name, Func<long, string> Product, Func<long, string> Baseline);
+
+    public static async Task<int> RunAsync(HttpClient http, RunOptions options)
+    {
+        if (!options.Extra.TryGetValue("baseline-url", out var baselineUrl)) throw new ArgumentException("--baseline-url is required");
+        var connections = options.Int("connections", 32);
+        var rounds = options.Int("rounds", 3);
+        var runFor = TimeSpan.FromSeconds(options.Seconds);
+        int? apiPid = options.Extra.ContainsKey("api-pid") ? options.Int("api-pid", 0) : null;
+        int? baselinePid = options.Extra.ContainsKey("baseline-pid") ? options.Int("baseline-pid", 0) : null;
+
+        Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
+        var (session, targets) = await SeedAsync(http, options.Int("patients", 500));
+        using var product = Client(options.BaseUrl, connections, session.AccessToken);
+        using var baseline = Client(new Uri(baselineUrl), connections, null);
+
+        var rows = new List<object>();
+        Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P)");
+        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
+        foreach (var target in targets)
+        {
+            await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, TimeSpan.FromSeconds(2), null); // warm up both
+            await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, TimeSpan.FromSeconds(2), null);
+            var (b, r, p) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
+            for (var round = 0; round < rounds; round++)
+            {
+                b.Add(await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, runFor, baselinePid));
+                r.Add(await Drive.ClosedLoopAsync(baseline, i => Get("/rl" + target.Baseline(i)), connections, runFor, baselinePid));
+                p.Add(await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, runFor, apiPid));
+            }
+            var (bRate, rRate, pRate) = (Median(b, x => x.PerSecond), Median(r, x => x.PerSecond), Median(p, x => x.PerSecond));
+            var rate = bRate / 2;
+            var bLatency = await Drive.OpenLoopAsync(baseline, i => Get(target.Baseline(i)), rate, runFor, baselinePid);
+            var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, apiPid);
+            var errors = b.Concat(r).Concat(p).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+            rows.Add(new
+            {
+                Endpoint = target.Name,
+                BaselinePerSecond = Math.Round(bRate),
+                ProductPerSecond = Math.Round(pRate),
+                Ratio = Math.Round(pRate / bRate, 3),
+                LimiterCost = Math.Round(1 - rRate / bRate, 3),
+                ProductCpuMicrosPerRequest = Math.Round(Median(p, x => x.CpuMicrosPerRequest ?? 0)),
+                BaselineCpuMicrosPerRequest = Math.Round(Median(b, x => x.CpuMicrosPerRequest ?? 0)),
+                FixedRatePerSecond = Math.Round(rate),
+                Baseline = bLatency,
+                Product = pLatency,
+                Errors = errors,
+            });
+        }
+        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows });
+        return 0;
+    }
+
+    private static async Task<(ApiSession Session, IReadOnlyList<Target> Targets)> SeedAsync(HttpClient http, int patients)
+    {
+        var session = await ApiSession.SignUpAsync(http);
+        var hours = Enumerable.Range(1, 7).Select(d => new { weekday = d, starts = "00:00:00", ends = "23:59:00" });
+        var clinician = await session.CreateAsync("/api/v1/clinicians", new { name = "Dr Bench", timeZone = "Etc/UTC", workingHours = hours }, "create a clinician");
+        var ids = new List<Guid>();
+        for (var i = 0; i < patients; i++)
+            ids.Add(await session.CreateAsync("/api/v1/patients", new { givenName = $"Bench{i}", familyName = $"Patient{i % 50:00}", dateOfBirth = "1980-01-01", sex = "unknown" }, "create a patient"));
+        var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(10), TimeSpan.Zero);
+        for (var i = 0; i < 40; i++)
+            await session.CreateAsync("/api/v1/appointments", new { patientId = ids[i], clinicianId = clinician, startsAt = day.AddMinutes(i * 30), endsAt = day.AddMinutes(i * 30 + 20) }, "book");
+
+        var practice = session.PracticeId;
+        var (from, to) = (Uri.EscapeDataString(day.ToString("O", CultureInfo.InvariantCulture)), Uri.EscapeDataString(day.AddDays(1).ToString("O", CultureInfo.InvariantCulture)));
+        return (session,
+        [
+            new Target("patient", i => $"/api/v1/patients/{ids[(int)(i % ids.Count)]}", i => $"/patients/{practice}/{ids[(int)(i % ids.Count)]}"),
+            new Target("search", i => $"/api/v1/patients?q=patient{i % 50:00}&limit=20", i => $"/patients/{practice}?q=patient{i % 50:00}"),
+            new Target("day", _ => $"/api/v1/appointments?clinicianId={clinician}&from={from}&to={to}&limit=50", _ => $"/appointments/{practice}/{clinician}?from={from}&to={to}"),
+        ]);
+    }
+
+    private static HttpClient Client(Uri baseUrl, int connections, string? token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, ActivityHeadersPropagator = null }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static double Median(List<RunResult> runs, Func<RunResult, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
+
+    private static string Triple(RunResult r) => string.Create(CultureInfo.InvariantCulture, $"{r.P50Ms:F1}/{r.P95Ms:F1}/{r.P99Ms:F1}");
+}

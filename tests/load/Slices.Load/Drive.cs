@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace Slices.Load;
+
+/// <summary>What one run measured: requests, failures, throughput, latency percentiles, and the server's CPU per request.</summary>
+public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest);
+
+/// <summary>Two ways to load a target: as fast as N connections allow (throughput), or at a fixed arrival rate (latency).</summary>
+public static class Drive
+{
+    /// <summary>N connections, each sending its next request as soon as the last answered, for the duration.</summary>
+    public static async Task<RunResult> ClosedLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, int connections, TimeSpan duration, int? serverPid)
+    {
+        var latencies = new List<double>[connections];
+        long errors = 0, sequence = 0;
+        var cpuBefore = ProcessCpu.Used(serverPid);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
+        {
+            var mine = latencies[worker] = new List<double>(4096);
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (!await SendAsync(client, request(Interlocked.Increment(ref sequence)))) Interlocked.Increment(ref errors);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }));
+        return Summarise(latencies.SelectMany(l => l).ToArray(), errors, clock.Elapsed, cpuBefore, serverPid);
+    }
+
+    /// <summary>
+    /// Requests at a fixed rate whatever the answers do; each latency counts from when the request was due, so a
+    /// stalled server is not hidden by requests that were never sent (no coordinated omission).
+    /// </summary>
+    public static async Task<RunResult> OpenLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, double perSecond, TimeSpan duration, int? serverPid)
+    {
+        var total = (long)(perSecond * duration.TotalSeconds);
+        var latencies = new double[total];
+        long errors = 0;
+        var cpuBefore = ProcessCpu.Used(serverPid);
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
+        for (long i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                if (!await SendAsync(client, request(index))) Interlocked.Increment(ref errors);
+                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        return Summarise(latencies, errors, clock.Elapsed, cpuBefore, serverPid);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient client, HttpRequestMessage message)
+    {
+        try
+        {
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static RunResult Summarise(double[] latencies, long errors, TimeSpan elapsed, TimeSpan? cpuBefore, int? pid)
+    {
+        Array.Sort(latencies);
+        double At(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
+        var cpu = ProcessCpu.Used(pid) - cpuBefore;
+        return new RunResult(latencies.Length, errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
+            cpu is { } used && latencies.Length > 0 ? used.TotalMicroseconds / latencies.Length : null);
+    }
+}
