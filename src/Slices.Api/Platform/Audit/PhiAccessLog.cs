@@ -17,6 +17,35 @@ public static class PhiAccessLog
         FROM unnest(@patients::uuid[], @resources::text[]) AS p(id, ids)
         """;
 
+    /// <summary>
+    /// Wraps a SELECT so the same statement also logs what it returns: one row per patient among the first
+    /// <c>@logShown</c> rows in <paramref name="order"/> (a page may read one row more than it shows, to know
+    /// whether another page follows). Add the log's parameters with <see cref="Parameters"/>.
+    /// </summary>
+    public static string Logged(string select, string recordColumn, string patientColumn, string order) => $"""
+        WITH found AS ({select}),
+        logged AS (
+            INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
+            SELECT current_tenant(), @logActorType, @logActorId, @logAction, @logResourceType, array_agg(s.record), ARRAY[s.patient], s.patient, @logRequestId, @logClientIp::inet
+            FROM (SELECT {recordColumn} AS record, {patientColumn} AS patient FROM found ORDER BY {order} LIMIT @logShown) s
+            GROUP BY s.patient)
+        SELECT * FROM found ORDER BY {order}
+        """;
+
+    public static DynamicParameters Parameters(object sliceParameters, HttpContext http, string action, string resourceType, int shown)
+    {
+        var actor = Actor.Of(http);
+        var parameters = new DynamicParameters(sliceParameters);
+        parameters.Add("logActorType", actor.Type);
+        parameters.Add("logActorId", actor.ActorId);
+        parameters.Add("logAction", action);
+        parameters.Add("logResourceType", resourceType);
+        parameters.Add("logRequestId", actor.RequestId);
+        parameters.Add("logClientIp", http.Connection.RemoteIpAddress?.ToString());
+        parameters.Add("logShown", shown);
+        return parameters;
+    }
+
     /// <param name="records">Each record read, with the patient it belongs to (a patient record is its own patient).</param>
     public static Task RecordAsync(NpgsqlConnection c, NpgsqlTransaction tx, HttpContext http, string action, string resourceType,
         IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)

@@ -35,6 +35,12 @@ public sealed class DatabaseOptions : Settings
         builder.Timeout = ConnectionTimeoutSeconds;
         builder.CommandTimeout = CommandTimeoutSeconds;
         builder.ApplicationName ??= "slices-api";
+        // Hot statements are prepared once per connection and reused: PostgreSQL skips parsing and planning them.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 2;
+        // No DISCARD ALL when a connection returns to the pool: the API keeps no session state (the tenant setting
+        // is transaction-local), and a reset would also throw away the prepared statements.
+        builder.NoResetOnClose = true;
         return builder;
     }
 

@@ -38,6 +38,25 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
         return result;
     }
 
+    /// <summary>
+    /// A read in one round trip: the tenant setting travels with the slice's statement, and both run in the one
+    /// implicit transaction of the batch (the setting is transaction-local, so it ends with the batch and a pooled
+    /// connection never carries it on). A read that writes its access-log rows in a data-modifying CTE commits the
+    /// rows it showed and their log together. Transient failures rerun the whole read.
+    /// </summary>
+    public Task<T> ReadInTenantAsync<T>(Guid practiceId, string sql, DynamicParameters parameters, Func<SqlMapper.GridReader, Task<T>> read, CancellationToken ct)
+    {
+        parameters.Add("slicesTenant", practiceId.ToString());
+        return WithRetry(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                "SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
+            await results.ReadAsync(); // the setting's own row
+            return await read(results);
+        }, ct);
+    }
+
     private async Task<T> WithRetry<T>(Func<Task<T>> action, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

@@ -18,6 +18,13 @@ public static class Data
         LIMIT @limit
         """;
 
-    public static async Task<IReadOnlyList<Appointment>> PageAsync(NpgsqlConnection c, NpgsqlTransaction tx, Request r, (DateTimeOffset At, Guid Id) after, int limit, CancellationToken ct) =>
-        [.. await c.QueryAsync<Appointment>(new CommandDefinition(Page, new { afterAt = after.At, afterId = after.Id, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit }, tx, cancellationToken: ct))];
+    private static readonly string LoggedPage = Platform.Audit.PhiAccessLog.Logged(Page, "id", "patient_id", "starts_at, id");
+
+    /// <summary>A page (one row more than shown, to know whether another follows) and the access log of the rows shown, in one round trip.</summary>
+    public static async Task<IReadOnlyList<Appointment>> PageAsync(Platform.Database.Db db, HttpContext http, Guid practiceId, Request r, (DateTimeOffset At, Guid Id) after, CancellationToken ct)
+    {
+        var parameters = Platform.Audit.PhiAccessLog.Parameters(new { afterAt = after.At, afterId = after.Id, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit = r.Limit + 1 },
+            http, "list", "appointment", r.Limit);
+        return await db.ReadInTenantAsync(practiceId, LoggedPage, parameters, async rows => (IReadOnlyList<Appointment>)[.. await rows.ReadAsync<Appointment>()], ct);
+    }
 }

@@ -28,12 +28,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var patient = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
-        {
-            var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("patient");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "patient", [(found.Id, found.Id)], ct);
-            return found;
-        }, ct);
+        var patient = await Data.ReadLoggedAsync(db, HttpContext, User.PracticeId(), req.Id, ct) ?? throw ApiException.NotFound("patient");
         Versions.SetETag(HttpContext.Response, patient.Version);
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(patient, ct);

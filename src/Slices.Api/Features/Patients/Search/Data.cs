@@ -22,7 +22,11 @@ public static class Data
     // Above every character: [prefix, prefix + this) holds exactly the strings that start with prefix, in byte order.
     private static readonly string Highest = char.ConvertFromUtf32(0x10FFFF);
 
-    public static async Task<IReadOnlyList<Patient>> PageAsync(NpgsqlConnection c, NpgsqlTransaction tx, Request r, Guid after, int limit, CancellationToken ct)
+    private static readonly Dictionary<string, string> Logged = new[] { All, ByName, ByDateOfBirth, ByPhone, ByEmail }
+        .ToDictionary(sql => sql, sql => Platform.Audit.PhiAccessLog.Logged(sql, "id", "id", "id"));
+
+    /// <summary>A page (one row more than shown, to know whether another follows) and the access log of the rows shown, in one round trip.</summary>
+    public static async Task<IReadOnlyList<Patient>> PageAsync(Platform.Database.Db db, HttpContext http, Guid practiceId, Request r, Guid after, CancellationToken ct)
     {
         var q = string.IsNullOrWhiteSpace(r.Q) ? null : r.Q.Trim();
         DateOnly? dateOfBirth = DateOnly.TryParseExact(q, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
@@ -35,9 +39,10 @@ public static class Data
             _ => ByName,
         };
         var prefix = q?.ToLowerInvariant();
-        return [.. await c.QueryAsync<Patient>(new CommandDefinition(sql, new
+        var parameters = Platform.Audit.PhiAccessLog.Parameters(new
         {
-            after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit,
-        }, tx, cancellationToken: ct))];
+            after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit = r.Limit + 1,
+        }, http, "list", "patient", r.Limit);
+        return await db.ReadInTenantAsync(practiceId, Logged[sql], parameters, async rows => (IReadOnlyList<Patient>)[.. await rows.ReadAsync<Patient>()], ct);
     }
 }

@@ -26,12 +26,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         Cursor.TryDecode(req.Cursor, out Guid after);
-        var rows = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
-        {
-            var page = await Data.PageAsync(c, tx, req, after, req.Limit + 1, ct);
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "list", "patient", page.Take(req.Limit).Select(p => (p.Id, p.Id)), ct);
-            return page;
-        }, ct);
+        var rows = await Data.PageAsync(db, HttpContext, User.PracticeId(), req, after, ct);
         var items = rows.Take(req.Limit).ToList();
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(new Response(items, rows.Count > req.Limit ? Cursor.Encode(items[^1].Id) : null), ct);
