@@ -31,26 +31,25 @@ public static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("slices-api", serviceVersion: release)
                 .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
-            .WithTracing(t =>
-            {
-                t.AddAspNetCoreInstrumentation(o =>
-                {
-                    o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz");
-                    // The request id is known only once our middleware has run: tag it when the response is written.
-                    o.EnrichWithHttpResponse = (activity, response) => activity.SetTag("slices.request_id", response.HttpContext.TraceIdentifier);
-                    o.RecordException = true;
-                })
-                .AddHttpClientInstrumentation()
-                .AddNpgsql()
-                .AddRedisInstrumentation();
-                if (otlp) t.AddOtlpExporter();
-            })
             .WithMetrics(m =>
             {
                 m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddMeter(Meters).AddPrometheusExporter();
                 if (otlp) m.AddOtlpExporter();
             });
-        _ = telemetry;
+        // Spans cost on every request and every command: they are made only when something will receive them.
+        if (otlp)
+        {
+            telemetry.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz");
+                    o.RecordException = true;
+                })
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddRedisInstrumentation()
+                .AddOtlpExporter());
+        }
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((kestrel, config) =>
         {

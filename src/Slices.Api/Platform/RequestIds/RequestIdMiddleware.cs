@@ -12,6 +12,7 @@ namespace Slices.Api.Platform.RequestIds;
 internal sealed class RequestIdMiddleware(RequestDelegate next)
 {
     public const string Header = "X-Request-ID";
+    public const string SpanTag = "slices.request_id";
     private const int MaxLength = 128;
     private static readonly SearchValues<char> Allowed = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
 
@@ -20,6 +21,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         var incoming = context.Request.Headers[Header];
         var id = incoming.Count == 1 && IsWellFormed(incoming[0]) ? incoming[0]! : Guid.CreateVersion7().ToString();
         context.TraceIdentifier = id;
+        Activity.Current?.SetTag(SpanTag, id); // on the request's span, whichever tracer exports it
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[Header] = id;
