@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Slices.Load;
+
+/// <summary>
+/// Fills practices of growing size with binary COPY (patients, and ten appointments each), then times the slices' own
+/// hot statements inside a tenant transaction as the API role runs them, so the table shows whether cost stays flat
+/// as data grows. --database: a superuser connection string (COPY into tables with row-level security needs one).
+/// </summary>
+public static class ScaleScenario
+{
+    private static readonly string[] Surnames = [.. Enumerable.Range(0, 2000).Select(i => $"Surname{i:0000}")];
+
+    public static async Task<int> RunAsync(RunOptions options)
+    {
+        var admin = options.Extra["database"];
+        var app = new NpgsqlConnectionStringBuilder(admin) { Username = "slices_app", Password = null, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+        var sizes = (options.Extra.TryGetValue("sizes", out var s) ? s : "10000,100000,1000000").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToList();
+        var perPatient = options.Int("appointments-per-patient", 10);
+        var samples = options.Int("samples", 2000);
+        Slices.Api.Platform.Database.DatabaseExtensions.ConfigureDapper();
+
+        var rows = new List<object>();
+        Console.WriteLine($"{"patients",10} {"appts",11} {"load s",7} | {"read p50/p95 ms",16} {"search p50/p95 ms",18} {"day p50/p95 ms",16}");
+        foreach (var size in sizes)
+        {
+            var clock = Stopwatch.StartNew();
+            var practice = await FillAsync(admin, size, perPatient);
+            var loaded = clock.Elapsed.TotalSeconds;
+            var timings = await MeasureAsync(app, practice, samples);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size,10} {size * perPatient,11} {loaded,7:F0} | {Pair(timings["read"]),16} {Pair(timings["search"]),18} {Pair(timings["day"]),16}"));
+            rows.Add(new { Patients = size, Appointments = size * perPatient, LoadSeconds = Math.Round(loaded), Timings = timings.ToDictionary(t => t.Key, t => new { P50Ms = t.Value.P50, P95Ms = t.Value.P95 }) });
+        }
+        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "scale", Samples = samples, Sizes = rows });
+        return 0;
+    }
+
+    private sealed record Practice(Guid Id, Guid[] PatientSample, Guid[] Clinicians, DateTimeOffset Start, int SlotsPerClinician);
+
+    private static async Task<Practice> FillAsync(string admin, int patients, int perPatient)
+    {
+        await using var c = new NpgsqlConnection(admin);
+        await c.OpenAsync();
+        var practice = Guid.CreateVersion7();
+        await c.ExecuteAsync("INSERT INTO practices (id, name) VALUES (@practice, @name)", new { practice, name = $"Scale {patients}" });
+        var clinicians = Enumerable.Range(0, Math.Max(10, patients * perPatient / 10_000)).Select(_ => Guid.CreateVersion7()).ToArray();
+        await c.ExecuteAsync("INSERT INTO clinicians (practice_id, id, name, time_zone) SELECT @practice, unnest(@clinicians), 'Dr Scale', 'Etc/UTC'", new { practice, clinicians });
+
+        // The generator makes consistent ids itself: skip the per-row foreign-key triggers while it copies (superuser only).
+        await c.ExecuteAsync("SET session_replication_role = replica");
+        var random = new Random(patients);
+        var ids = new Guid[patients];
+        await using (var copy = await c.BeginBinaryImportAsync("COPY patients (practice_id, id, given_name, family_name, date_of_birth, sex) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < patients; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+                await copy.StartRowAsync();
+                await copy.WriteAsync(practice, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(ids[i], NpgsqlDbType.Uuid);
+                await copy.WriteAsync($"Given{i % 5000}", NpgsqlDbType.Text);
+                await copy.WriteAsync(Surnames[random.Next(Surnames.Length)], NpgsqlDbType.Text);
+                await copy.WriteAsync(new DateOnly(1930, 1, 1).AddDays(random.Next(30_000)), NpgsqlDbType.Date);
+                await copy.WriteAsync("unknown", NpgsqlDbType.Text);
+            }
+            await copy.CompleteAsync();
+        }
+
+        // Each clinician's appointments follow one another (20 minutes every 30), so none overlap.
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero);
+        var total = patients * perPatient;
+        var perClinician = (total + clinicians.Length - 1) / clinicians.Length;
+        await using (var copy = await c.BeginBinaryImportAsync("COPY appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var n = 0; n < total; n++)
+            {
+                var (clinician, slot) = (n % clinicians.Length, n / clinicians.Length);
+                var at = start.AddMinutes(slot * 30);
+                await copy.StartRowAsync();
+                await copy.WriteAsync(practice, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(ids[random.Next(patients)], NpgsqlDbType.Uuid);
+                await copy.WriteAsync(clinicians[clinician], NpgsqlDbType.Uuid);
+                await copy.WriteAsync(at.UtcDateTime, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(at.AddMinutes(20).UtcDateTime, NpgsqlDbType.TimestampTz);
+            }
+            await copy.CompleteAsync();
+        }
+        await c.ExecuteAsync("SET session_replication_role = origin");
+        await c.ExecuteAsync("ANALYZE patients; ANALYZE appointments", commandTimeout: 0);
+        return new Practice(practice, [.. Enumerable.Range(0, 1000).Select(_ => ids[random.Next(patients)])], clinicians, start, perClinician);
+    }
+
+    /// <summary>Each hot statement, as the API role inside the practice's tenant, timed on its own.</summary>
+    private static async Task<Dictionary<string, (double P50, double P95)>> MeasureAsync(string app, Practice p, int samples)
+    {
+        await using var c = new NpgsqlConnection(app);
+        await c.OpenAsync();
+        var random = new Random(1);
+        var statements = new Dictionary<string, Func<NpgsqlTransaction, Task>>
+        {
+            ["read"] = tx => c.QueryAsync(Slices.Api.Features.Patients.Get.Data.Read, new { id = p.PatientSample[random.Next(p.PatientSample.Length)] }, tx),
+            ["search"] = tx =>
+            {
+                var prefix = Surnames[random.Next(Surnames.Length)].ToLowerInvariant();
+                return c.QueryAsync(Slices.Api.Features.Patients.Search.Data.ByName,
+                    new { after = Guid.Empty, includeArchived = false, q = prefix, prefix, prefixEnd = prefix + char.ConvertFromUtf32(0x10FFFF), limit = 21 }, tx);
+            },
+            ["day"] = tx =>
+            {
+                var from = p.Start.AddDays(random.Next(Math.Max(1, p.SlotsPerClinician / 48)));
+                return c.QueryAsync(Slices.Api.Features.Appointments.List.Data.Page, new
+                {
+                    afterAt = DateTimeOffset.MinValue.ToUniversalTime(), afterId = Guid.Empty, clinicianId = p.Clinicians[random.Next(p.Clinicians.Length)],
+                    patientId = (Guid?)null, from, to = from.AddDays(1), status = (string?)null, limit = 51,
+                }, tx);
+            },
+        };
+        var result = new Dictionary<string, (double, double)>();
+        foreach (var (name, run) in statements)
+        {
+            var times = new double[samples];
+            for (var i = -100; i < samples; i++) // the first hundred warm the cache and the prepared statement
+            {
+                await using var tx = await c.BeginTransactionAsync();
+                await c.ExecuteAsync("SELECT set_config('app.tenant_id', @t, true)", new { t = p.Id.ToString() }, tx);
+                var started = Stopwatch.GetTimestamp();
+                await run(tx);
+                if (i >= 0) times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                await tx.CommitAsync();
+            }
+            Array.Sort(times);
+            result[name] = (times[samples / 2], times[(int)(samples * 0.95)]);
+        }
+        return result;
+    }
+
+    private static string Pair((double P50, double P95) t) => string.Create(CultureInfo.InvariantCulture, $"{t.P50:F2}/{t.P95:F2}");
+}
