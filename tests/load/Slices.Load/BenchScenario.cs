@@ -12,6 +12,8 @@ public static class BenchScenario
 {
     private sealed record Target(string Name, Func<long, string> Product, Func<long, string> Baseline);
 
+    private sealed record Booking(Guid[] Clinicians, Guid[] Patients, DateTimeOffset From);
+
     public static async Task<int> RunAsync(HttpClient http, RunOptions options)
     {
         if (!options.Extra.TryGetValue("baseline-url", out var baselineUrl)) throw new ArgumentException("--baseline-url is required");
@@ -22,7 +24,7 @@ public static class BenchScenario
         int? baselinePid = options.Extra.ContainsKey("baseline-pid") ? options.Int("baseline-pid", 0) : null;
 
         Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
-        var (session, targets) = await SeedAsync(http, options.Int("patients", 500));
+        var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500));
         using var product = Client(options.BaseUrl, connections, session.AccessToken);
         using var baseline = Client(new Uri(baselineUrl), connections, null);
 
@@ -62,15 +64,22 @@ public static class BenchScenario
                 Errors = errors,
             });
         }
-        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows });
+        // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write).
+        var bookings = await Drive.ClosedLoopAsync(product, n => Book(booking, n), connections, runFor, apiPid);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"booking: {bookings.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(bookings)} ms, {bookings.CpuMicrosPerRequest:F0} µs CPU each, {bookings.Errors} not 201"));
+        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, Booking = bookings });
         return 0;
     }
 
-    private static async Task<(ApiSession Session, IReadOnlyList<Target> Targets)> SeedAsync(HttpClient http, int patients)
+    private static async Task<(ApiSession Session, IReadOnlyList<Target> Targets, Booking Booking)> SeedAsync(HttpClient http, int patients)
     {
         var session = await ApiSession.SignUpAsync(http);
         var hours = Enumerable.Range(1, 7).Select(d => new { weekday = d, starts = "00:00:00", ends = "23:59:00" });
         var clinician = await session.CreateAsync("/api/v1/clinicians", new { name = "Dr Bench", timeZone = "Etc/UTC", workingHours = hours }, "create a clinician");
+        var bookingClinicians = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+            bookingClinicians.Add(await session.CreateAsync("/api/v1/clinicians", new { name = $"Dr Booking {i}", timeZone = "Etc/UTC", workingHours = hours }, "create a clinician"));
         var ids = new List<Guid>();
         for (var i = 0; i < patients; i++)
             ids.Add(await session.CreateAsync("/api/v1/patients", new { givenName = $"Bench{i}", familyName = $"Patient{i % 50:00}", dateOfBirth = "1980-01-01", sex = "unknown" }, "create a patient"));
@@ -80,12 +89,13 @@ public static class BenchScenario
 
         var practice = session.PracticeId;
         var (from, to) = (Uri.EscapeDataString(day.ToString("O", CultureInfo.InvariantCulture)), Uri.EscapeDataString(day.AddDays(1).ToString("O", CultureInfo.InvariantCulture)));
+        var booking = new Booking([.. bookingClinicians], [.. ids], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero));
         return (session,
         [
             new Target("patient", i => $"/api/v1/patients/{ids[(int)(i % ids.Count)]}", i => $"/patients/{practice}/{ids[(int)(i % ids.Count)]}"),
             new Target("search", i => $"/api/v1/patients?q=patient{i % 50:00}&limit=20", i => $"/patients/{practice}?q=patient{i % 50:00}"),
             new Target("day", _ => $"/api/v1/appointments?clinicianId={clinician}&from={from}&to={to}&limit=50", _ => $"/appointments/{practice}/{clinician}?from={from}&to={to}"),
-        ]);
+        ], booking);
     }
 
     private static HttpClient Client(Uri baseUrl, int connections, string? token)
@@ -96,6 +106,19 @@ public static class BenchScenario
     }
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    /// <summary>The n-th booking: clinician n mod 20, its own 15-minute slot (10 minutes long), so none overlap.</summary>
+    private static HttpRequestMessage Book(Booking b, long n)
+    {
+        var startsAt = b.From.AddMinutes(15 * (n / b.Clinicians.Length));
+        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                patientId = b.Patients[n % b.Patients.Length], clinicianId = b.Clinicians[n % b.Clinicians.Length], startsAt, endsAt = startsAt.AddMinutes(10),
+            }),
+        };
+    }
 
     private static double Median(List<RunResult> runs, Func<RunResult, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
 
