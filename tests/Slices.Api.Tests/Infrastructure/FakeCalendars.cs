@@ -3,10 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace Slices.Api.Tests.Infrastructure;
 
@@ -58,10 +56,7 @@ public sealed class FakeCalendars : IAsyncDisposable
 
     public static async Task<FakeCalendars> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeCalendars(app);
         fake.Map(app);
         await app.StartAsync();

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Slices.Api.Tests.Infrastructure;
 
@@ -23,10 +21,7 @@ public sealed class FakeSentry : IAsyncDisposable
 
     public static async Task<FakeSentry> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeSentry(app);
         app.MapPost("/api/{project}/envelope/", (Func<HttpContext, Task<IResult>>)(async http =>
         {

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
@@ -17,10 +15,7 @@ public sealed class OtlpExportTests
     public async Task Traces_with_the_request_id_and_metrics_reach_the_otlp_endpoint()
     {
         var received = new ConcurrentQueue<(string Path, byte[] Body)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var collector = builder.Build();
+        await using var collector = LoopbackServer.Create();
         collector.MapPost("/v1/{signal}", (Func<HttpContext, Task<IResult>>)(async http =>
         {
             using var buffer = new MemoryStream();
