@@ -28,9 +28,12 @@ public static class AuthExtensions
             .AddJwtBearer()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
 
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens>((o, tokens) =>
+        builder.Services.AddSingleton<VerifiedTokenCache>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens, VerifiedTokenCache>((o, tokens, verified) =>
         {
             o.MapInboundClaims = false;
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(verified);
             o.TokenValidationParameters = tokens.ValidationParameters();
             o.Events = new JwtBearerEvents
             {

@@ -65,6 +65,8 @@ public sealed class AccessTokenTests(SlicesApp app) : IClassFixture<SlicesApp>
         var payload = JsonSerializer.Deserialize<Dictionary<string, object>>(Base64UrlEncoder.Decode(parts[1]))!;
         payload["tid"] = other.PracticeId.ToString();
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload))}.{parts[2]}";
+        // The genuine token first, so a verified signature is remembered: the altered one must not ride on it.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.AsAdmin(practice).GetAsync("/api/v1/auth/me", Ct)).StatusCode);
 
         await (await app.As(tampered).GetAsync("/api/v1/auth/me", Ct)).AssertProblemAsync(401);
     }
