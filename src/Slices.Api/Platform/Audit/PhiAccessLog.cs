@@ -32,6 +32,18 @@ public static class PhiAccessLog
         SELECT * FROM found ORDER BY {order}
         """;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> LoggedReads = new();
+
+    /// <summary>
+    /// One record by id and its access-log row, in one round trip: the read-by-id of every PHI slice. Null when the
+    /// practice has no such record (and then nothing is logged).
+    /// </summary>
+    public static Task<T?> ReadOneAsync<T>(Database.Db db, HttpContext http, Guid practiceId, string read, Guid id, string resourceType, string patientColumn, CancellationToken ct)
+    {
+        var sql = LoggedReads.GetOrAdd((read, patientColumn), key => Logged(key.Item1, "id", key.Item2, "id"));
+        return db.ReadInTenantAsync(practiceId, sql, Parameters(new { id }, http, "read", resourceType, 1), rows => rows.ReadSingleOrDefaultAsync<T?>(), ct);
+    }
+
     public static DynamicParameters Parameters(object sliceParameters, HttpContext http, string action, string resourceType, int shown)
     {
         var actor = Actor.Of(http);

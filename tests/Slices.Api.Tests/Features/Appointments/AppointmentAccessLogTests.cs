@@ -30,4 +30,21 @@ public sealed class AppointmentAccessLogTests(SlicesApp app) : IClassFixture<Sli
             Assert.Equal(shown.Contains(patient) ? 1 : 0, listed);
         }
     }
+
+    [Fact]
+    public async Task Reading_an_appointment_logs_it_against_its_patient_with_the_request_id()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var id = (await (await clinic.BookAsync(Clinic.Slot(11))).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var read = await clinic.Admin.GetAsync($"/api/v1/appointments/{id}", Ct);
+        var missing = await clinic.Admin.GetAsync($"/api/v1/appointments/{Guid.NewGuid()}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        await missing.AssertProblemAsync(404);
+        var log = await (await clinic.Admin.GetAsync($"/api/v1/audit/access?patientId={clinic.PatientId}", Ct)).JsonAsync(HttpStatusCode.OK);
+        var entry = Assert.Single(log.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "read");
+        Assert.Equal("appointment", entry.GetProperty("resourceType").GetString());
+        Assert.Equal(read.Headers.GetValues("X-Request-ID").Single(), entry.GetProperty("requestId").GetString());
+    }
 }

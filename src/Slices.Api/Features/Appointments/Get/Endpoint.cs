@@ -28,12 +28,8 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Appointment>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var appointment = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
-        {
-            var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("appointment");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "appointment", [(found.Id, found.PatientId)], ct);
-            return found;
-        }, ct);
+        var appointment = await PhiAccessLog.ReadOneAsync<Appointment>(db, HttpContext, User.PracticeId(), Data.Read, req.Id, "appointment", "patient_id", ct)
+            ?? throw ApiException.NotFound("appointment");
         Versions.SetETag(HttpContext.Response, appointment.Version);
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(appointment, ct);

@@ -1,12 +1,7 @@
-using Dapper;
-using Npgsql;
-
 namespace Slices.Api.Features.Notes.Get;
 
 public static class Data
 {
-    private const string Read = $"SELECT {Note.Columns} FROM clinical_notes WHERE id = @id";
-
-    public static Task<Note?> ReadAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<Note>(new CommandDefinition(Read, new { id }, tx, cancellationToken: ct));
+    /// <summary>One record by id; the endpoint reads it with its access-log row (PhiAccessLog.ReadOneAsync).</summary>
+    internal const string Read = $"SELECT {Note.Columns} FROM clinical_notes WHERE id = @id";
 }

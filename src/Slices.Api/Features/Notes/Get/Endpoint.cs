@@ -28,12 +28,8 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Note>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var note = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
-        {
-            var found = await Data.ReadAsync(c, tx, req.Id, ct) ?? throw ApiException.NotFound("note");
-            await PhiAccessLog.RecordAsync(c, tx, HttpContext, "read", "note", [(found.Id, found.PatientId)], ct);
-            return found;
-        }, ct);
+        var note = await PhiAccessLog.ReadOneAsync<Note>(db, HttpContext, User.PracticeId(), Data.Read, req.Id, "note", "patient_id", ct)
+            ?? throw ApiException.NotFound("note");
         Versions.SetETag(HttpContext.Response, note.Version);
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(note, ct);

@@ -28,7 +28,8 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var patient = await Data.ReadLoggedAsync(db, HttpContext, User.PracticeId(), req.Id, ct) ?? throw ApiException.NotFound("patient");
+        var patient = await PhiAccessLog.ReadOneAsync<Patient>(db, HttpContext, User.PracticeId(), Data.Read, req.Id, "patient", "id", ct)
+                      ?? throw ApiException.NotFound("patient");
         Versions.SetETag(HttpContext.Response, patient.Version);
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(patient, ct);
