@@ -136,7 +136,10 @@ public sealed class CalendarFleetTests
         var asCustomerAdmin = await app.AsAdmin(customer).GetAsync("/api/v1/admin/encryption/keys", Ct);
         var asOperatorClinician = await app.As(clinicianToken).GetAsync("/api/v1/admin/encryption/keys", Ct);
 
+        var badBatch = await app.AsAdmin(operatorPractice).PostAsJsonAsync("/api/v1/admin/encryption/reencrypt", new { batchSize = 0 }, Ct);
+
         Assert.Equal("t1", (await asOperator.JsonAsync(HttpStatusCode.OK)).GetProperty("activeKeyId").GetString());
+        Assert.True((await badBatch.AssertProblemAsync(400)).GetProperty("errors").TryGetProperty("batchSize", out _));
         await asCustomerAdmin.AssertProblemAsync(403);
         await asOperatorClinician.AssertProblemAsync(403);
     }

@@ -52,6 +52,26 @@ public sealed class CalendarSyncTests(CalendarApp app) : IClassFixture<CalendarA
     }
 
     [Fact]
+    public async Task Malformed_connection_requests_are_400s_naming_the_field_and_unknown_ids_404s()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+
+        var provider = await clinic.Admin.PostAsJsonAsync("/api/v1/calendar/connections", new { provider = "yahoo" }, Ct);
+        var relative = await clinic.Admin.PostAsJsonAsync("/api/v1/calendar/connections", new { provider = "google", redirectUri = "/settings" }, Ct);
+        var unknownField = await clinic.Admin.PostAsJsonAsync("/api/v1/calendar/connections", new { provider = "google", scope = "everything" }, Ct);
+        var huge = await clinic.Admin.PostAsJsonAsync("/api/v1/calendar/connections", new { provider = "google", redirectUri = CalendarApp.AppOrigin + "/" + new string('a', 3000) }, Ct);
+        var missing = await clinic.Admin.PostAsync($"/api/v1/calendar/connections/{Guid.NewGuid()}/sync", null, Ct);
+        var noState = await app.CreateClient().GetAsync("/api/v1/calendar/oauth/callback?code=abc", Ct);
+
+        Assert.True((await provider.AssertProblemAsync(400)).GetProperty("errors").TryGetProperty("provider", out _));
+        Assert.True((await relative.AssertProblemAsync(400)).GetProperty("errors").TryGetProperty("redirectUri", out _));
+        Assert.True((await unknownField.AssertProblemAsync(400)).GetProperty("errors").TryGetProperty("scope", out _));
+        await huge.AssertProblemAsync(400);
+        await missing.AssertProblemAsync(404);
+        await noState.AssertProblemAsync(400);
+    }
+
+    [Fact]
     public async Task A_forged_altered_or_replayed_state_is_refused()
     {
         var clinic = await Clinic.OpenAsync(app);
