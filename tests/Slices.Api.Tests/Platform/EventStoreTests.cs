@@ -71,8 +71,11 @@ public sealed class EventStoreTests(SlicesApp app) : IClassFixture<SlicesApp>
         {
             try
             {
-                await db.InTenantAsync(practice.PracticeId, (c, tx) =>
-                    EventStore.AppendAsync(c, tx, new Actor("system", null, null), new NewEvent(stream, "test.happened", new { }, 1), Ct), Ct);
+                await db.InTenantAsync(practice.PracticeId, async (c, tx) =>
+                {
+                    await EventStore.AppendAsync(c, tx, new Actor("system", null, null), new NewEvent(stream, "test.happened", new { }, 1), Ct);
+                    return true;
+                }, Ct);
                 return "ok";
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
