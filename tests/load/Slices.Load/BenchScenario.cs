@@ -20,8 +20,10 @@ public static class BenchScenario
         var connections = options.Int("connections", 32);
         var rounds = options.Int("rounds", 3);
         var runFor = TimeSpan.FromSeconds(options.Seconds);
-        int? apiPid = options.Extra.ContainsKey("api-pid") ? options.Int("api-pid", 0) : null;
-        int? baselinePid = options.Extra.ContainsKey("baseline-pid") ? options.Int("baseline-pid", 0) : null;
+        int? Pid(string name) => options.Extra.ContainsKey(name) ? options.Int(name, 0) : null;
+        var (api, bare) = (new Meter(Pid("api-pid"), Pid("postgres-pid")), new Meter(Pid("baseline-pid"), Pid("postgres-pid")));
+        var only = options.Extra.TryGetValue("only", out var names) ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
+        bool Wanted(string name) => only is null || only.Contains(name, StringComparer.Ordinal);
 
         Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
         var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500));
@@ -30,25 +32,25 @@ public static class BenchScenario
 
         var rows = new List<object>();
         Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P)");
-        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
-        foreach (var target in targets)
+        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
+        foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
-            await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, TimeSpan.FromSeconds(2), null); // warm up both
-            await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, TimeSpan.FromSeconds(2), null);
+            await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, TimeSpan.FromSeconds(2), Meter.None); // warm up both
+            await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, TimeSpan.FromSeconds(2), Meter.None);
             var (b, r, p) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
             for (var round = 0; round < rounds; round++)
             {
-                b.Add(await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, runFor, baselinePid));
-                r.Add(await Drive.ClosedLoopAsync(baseline, i => Get("/rl" + target.Baseline(i)), connections, runFor, baselinePid));
-                p.Add(await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, runFor, apiPid));
+                b.Add(await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, runFor, bare));
+                r.Add(await Drive.ClosedLoopAsync(baseline, i => Get("/rl" + target.Baseline(i)), connections, runFor, bare));
+                p.Add(await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, runFor, api));
             }
             var (bRate, rRate, pRate) = (Median(b, x => x.PerSecond), Median(r, x => x.PerSecond), Median(p, x => x.PerSecond));
             var rate = bRate / 2;
-            var bLatency = await Drive.OpenLoopAsync(baseline, i => Get(target.Baseline(i)), rate, runFor, baselinePid);
-            var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, apiPid);
+            var bLatency = await Drive.OpenLoopAsync(baseline, i => Get(target.Baseline(i)), rate, runFor, bare);
+            var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, api);
             var errors = b.Concat(r).Concat(p).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
             rows.Add(new
             {
                 Endpoint = target.Name,
@@ -58,6 +60,8 @@ public static class BenchScenario
                 LimiterCost = Math.Round(1 - rRate / bRate, 3),
                 ProductCpuMicrosPerRequest = Math.Round(Median(p, x => x.CpuMicrosPerRequest ?? 0)),
                 BaselineCpuMicrosPerRequest = Math.Round(Median(b, x => x.CpuMicrosPerRequest ?? 0)),
+                ProductDbCpuMicrosPerRequest = Math.Round(Median(p, x => x.DbCpuMicrosPerRequest ?? 0)),
+                BaselineDbCpuMicrosPerRequest = Math.Round(Median(b, x => x.DbCpuMicrosPerRequest ?? 0)),
                 FixedRatePerSecond = Math.Round(rate),
                 Baseline = bLatency,
                 Product = pLatency,
@@ -65,9 +69,14 @@ public static class BenchScenario
             });
         }
         // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write).
-        var bookings = await Drive.ClosedLoopAsync(product, n => Book(booking, n), connections, runFor, apiPid);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"booking: {bookings.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(bookings)} ms, {bookings.CpuMicrosPerRequest:F0} µs CPU each, {bookings.Errors} not 201"));
+        RunResult? bookings = null;
+        if (Wanted("booking"))
+        {
+            await Drive.ClosedLoopAsync(product, n => Book(booking, n), connections, TimeSpan.FromSeconds(5), Meter.None); // warm up, on slots of its own
+            bookings = await Drive.ClosedLoopAsync(product, n => Book(booking, 1_000_000 + n), connections, runFor, api);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"booking: {bookings.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(bookings)} ms, {bookings.CpuMicrosPerRequest:F0} µs server and {bookings.DbCpuMicrosPerRequest:F0} µs database CPU each, {bookings.Errors} not 201"));
+        }
         await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, Booking = bookings });
         return 0;
     }

@@ -2,18 +2,26 @@ using System.Diagnostics;
 
 namespace Slices.Load;
 
-/// <summary>What one run measured: requests, failures, throughput, latency percentiles, and the server's CPU per request.</summary>
-public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest);
+/// <summary>What one run measured: requests, failures, throughput, latency percentiles, and the server's and the database's CPU per request.</summary>
+public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest, double? DbCpuMicrosPerRequest);
+
+/// <summary>The processes whose CPU a run charges to its requests: the server, and optionally the database's postmaster (with its backends).</summary>
+public sealed record Meter(int? ServerPid, int? DatabasePid = null)
+{
+    public static readonly Meter None = new(ServerPid: null);
+
+    public (TimeSpan? Server, TimeSpan? Database) Read() => (ProcessCpu.Used(ServerPid), ProcessCpu.UsedWithChildren(DatabasePid));
+}
 
 /// <summary>Two ways to load a target: as fast as N connections allow (throughput), or at a fixed arrival rate (latency).</summary>
 public static class Drive
 {
     /// <summary>N connections, each sending its next request as soon as the last answered, for the duration.</summary>
-    public static async Task<RunResult> ClosedLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, int connections, TimeSpan duration, int? serverPid)
+    public static async Task<RunResult> ClosedLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, int connections, TimeSpan duration, Meter meter)
     {
         var latencies = new List<double>[connections];
         long errors = 0, sequence = 0;
-        var cpuBefore = ProcessCpu.Used(serverPid);
+        var cpuBefore = meter.Read();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
         {
@@ -25,19 +33,19 @@ public static class Drive
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        return Summarise(latencies.SelectMany(l => l).ToArray(), errors, clock.Elapsed, cpuBefore, serverPid);
+        return Summarise(latencies.SelectMany(l => l).ToArray(), errors, clock.Elapsed, cpuBefore, meter);
     }
 
     /// <summary>
     /// Requests at a fixed rate whatever the answers do; each latency counts from when the request was due, so a
     /// stalled server is not hidden by requests that were never sent (no coordinated omission).
     /// </summary>
-    public static async Task<RunResult> OpenLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, double perSecond, TimeSpan duration, int? serverPid)
+    public static async Task<RunResult> OpenLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, double perSecond, TimeSpan duration, Meter meter)
     {
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
         long errors = 0;
-        var cpuBefore = ProcessCpu.Used(serverPid);
+        var cpuBefore = meter.Read();
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
         for (long i = 0; i < total; i++)
@@ -53,7 +61,7 @@ public static class Drive
             }));
         }
         await Task.WhenAll(inFlight);
-        return Summarise(latencies, errors, clock.Elapsed, cpuBefore, serverPid);
+        return Summarise(latencies, errors, clock.Elapsed, cpuBefore, meter);
     }
 
     private static async Task<bool> SendAsync(HttpClient client, HttpRequestMessage message)
@@ -69,12 +77,13 @@ public static class Drive
         }
     }
 
-    private static RunResult Summarise(double[] latencies, long errors, TimeSpan elapsed, TimeSpan? cpuBefore, int? pid)
+    private static RunResult Summarise(double[] latencies, long errors, TimeSpan elapsed, (TimeSpan? Server, TimeSpan? Database) cpuBefore, Meter meter)
     {
         Array.Sort(latencies);
         double At(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
-        var cpu = ProcessCpu.Used(pid) - cpuBefore;
+        var cpuAfter = meter.Read();
+        double? PerRequest(TimeSpan? before, TimeSpan? after) => after - before is { } used && latencies.Length > 0 ? used.TotalMicroseconds / latencies.Length : null;
         return new RunResult(latencies.Length, errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
-            cpu is { } used && latencies.Length > 0 ? used.TotalMicroseconds / latencies.Length : null);
+            PerRequest(cpuBefore.Server, cpuAfter.Server), PerRequest(cpuBefore.Database, cpuAfter.Database));
     }
 }

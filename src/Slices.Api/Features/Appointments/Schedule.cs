@@ -9,9 +9,12 @@ public static class Schedule
 {
     public const string NoOverlap = "appointments_no_overlap";
 
-    // Inside one block of the clinician's weekly hours, on one local day, and clear of their time off.
-    private const string Fits = """
-        SELECT EXISTS (
+    /// <summary>
+    /// SQL true when [@startsAt, @endsAt) is inside one block of clinician @clinicianId's weekly hours, on one local
+    /// day, and clear of their time off.
+    /// </summary>
+    public const string FitsWorkingTime = """
+        EXISTS (
             SELECT FROM clinician_hours h JOIN clinicians c ON c.practice_id = h.practice_id AND c.id = h.clinician_id
             WHERE c.id = @clinicianId
               AND h.weekday = extract(isodow FROM @startsAt AT TIME ZONE c.time_zone)
@@ -22,6 +25,8 @@ public static class Schedule
             SELECT FROM clinician_time_off t WHERE t.clinician_id = @clinicianId AND t.period && tstzrange(@startsAt, @endsAt, '[)'))
         """;
 
+    private const string Fits = $"SELECT {FitsWorkingTime}";
+
     private const string Clash = """
         SELECT id FROM appointments
         WHERE clinician_id = @clinicianId AND status <> 'cancelled' AND period && tstzrange(@startsAt, @endsAt, '[)') AND id <> @except
@@ -31,9 +36,11 @@ public static class Schedule
     public static async Task RequireWorkingTimeAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid clinicianId, DateTimeOffset startsAt, DateTimeOffset endsAt, CancellationToken ct)
     {
         if (!await c.ExecuteScalarAsync<bool>(new CommandDefinition(Fits, new { clinicianId, startsAt, endsAt }, tx, cancellationToken: ct)))
-            throw new ApiException(StatusCodes.Status422UnprocessableEntity,
-                "The time is outside the clinician's working hours or falls in their time off. GET /api/v1/clinicians/{id}/availability lists free slots.");
+            throw OutsideWorkingTime();
     }
+
+    public static ApiException OutsideWorkingTime() => new(StatusCodes.Status422UnprocessableEntity,
+        "The time is outside the clinician's working hours or falls in their time off. GET /api/v1/clinicians/{id}/availability lists free slots.");
 
     /// <summary>The 409 for a booking that overlaps another, naming it; read in a fresh transaction, as the failed one is aborted.</summary>
     public static async Task<ApiException> ClashAsync(Platform.Database.Db db, Guid practiceId, Guid clinicianId, DateTimeOffset startsAt, DateTimeOffset endsAt, Guid except, CancellationToken ct)

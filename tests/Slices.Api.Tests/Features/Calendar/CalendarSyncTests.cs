@@ -138,6 +138,31 @@ public sealed class CalendarSyncTests(CalendarApp app) : IClassFixture<CalendarA
         Assert.Equal(["created", "deleted", "updated"], actions.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Bookings_with_no_calendar_connected_are_settled_without_a_call_while_connected_ones_still_reach_the_provider()
+    {
+        var connected = await ConnectedClinic.OpenAsync(app, Fake, "google");
+        var plain = await Clinic.OpenAsync(app);
+
+        // Interleaved, so the worker's batches mix appointments it must push with ones it can settle in bulk.
+        var pushed = new List<Guid>();
+        var settled = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            pushed.Add(await connected.BookAsync(Clinic.Slot(9 + i, daysAhead: 9)));
+            settled.Add((await (await plain.BookAsync(Clinic.Slot(9 + i, daysAhead: 9))).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+        }
+
+        await using var db = await DatabaseAsync();
+        await Eventually.ValueAsync(() => db.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox WHERE practice_id = ANY(@ids)",
+            new { ids = new[] { connected.Clinic.Practice.PracticeId, plain.Practice.PracticeId } }), n => n == 0, "every outbox item is settled");
+        var linked = (await db.QueryAsync<Guid>("SELECT appointment_id FROM calendar_event_links WHERE appointment_id = ANY(@ids)",
+            new { ids = pushed.Concat(settled).ToArray() })).ToList();
+
+        Assert.Equal(pushed.Order(), linked.Order());
+        Assert.Equal(6, Fake.Events(connected.Account).Count);
+    }
+
     [Theory]
     [InlineData("google")]
     [InlineData("microsoft")]

@@ -1,25 +1,38 @@
 using Dapper;
 using Npgsql;
+using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Events;
 
 namespace Slices.Api.Features.Appointments.Book;
 
+/// <summary>What one booking statement found: each party (null when not in the practice), the time, and the booking if made.</summary>
+public sealed record Outcome(bool? PatientActive, bool? ClinicianActive, bool Fits);
+
 public static class Data
 {
-    private const string Parties = """
-        SELECT (SELECT archived_at IS NULL FROM patients WHERE id = @patientId) AS patient_active,
-               (SELECT active FROM clinicians WHERE id = @clinicianId) AS clinician_active
+    // Checks both parties and the working time, books only when all hold, and stages the event only for a booking:
+    // one statement, so one round trip. An overlap still fails the insert on the exclusion constraint.
+    private static readonly string Book = $"""
+        WITH parties AS (
+            SELECT (SELECT archived_at IS NULL FROM patients WHERE id = @patientId) AS patient_active,
+                   (SELECT active FROM clinicians WHERE id = @clinicianId) AS clinician_active,
+                   {Schedule.FitsWorkingTime} AS fits),
+        booked AS (
+            INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at, reason)
+            SELECT current_tenant(), @id, @patientId, @clinicianId, @startsAt, @endsAt, @reason FROM parties
+            WHERE patient_active AND clinician_active AND fits
+            RETURNING {Appointment.Columns}),
+        recorded AS ({EventStore.StagedIf("booked")})
+        SELECT p.patient_active, p.clinician_active, p.fits, b.* FROM parties p LEFT JOIN booked b ON true
         """;
 
-    private const string Insert = $"""
-        INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at, reason)
-        VALUES (current_tenant(), @id, @PatientId, @ClinicianId, @startsAt, @endsAt, @Reason)
-        RETURNING {Appointment.Columns}
-        """;
-
-    /// <returns>For each party: null when it does not exist in the practice, else whether it can be booked.</returns>
-    public static Task<(bool? PatientActive, bool? ClinicianActive)> PartiesAsync(NpgsqlConnection c, NpgsqlTransaction tx, Request r, CancellationToken ct) =>
-        c.QuerySingleAsync<(bool?, bool?)>(new CommandDefinition(Parties, new { r.PatientId, r.ClinicianId }, tx, cancellationToken: ct));
-
-    public static Task<Appointment> InsertAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, Request r, CancellationToken ct) =>
-        c.QuerySingleAsync<Appointment>(new CommandDefinition(Insert, new { id, r.PatientId, r.ClinicianId, startsAt = r.StartsAt!.Value, endsAt = r.EndsAt!.Value, r.Reason }, tx, cancellationToken: ct));
+    public static async Task<(Outcome Outcome, Appointment? Booked)> BookAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, Request r, Actor actor, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(new { id, patientId = r.PatientId, clinicianId = r.ClinicianId, startsAt = r.StartsAt!.Value, endsAt = r.EndsAt!.Value, reason = r.Reason });
+        EventStore.AddParameters(parameters, actor, new NewEvent($"appointment/{id}", "appointment.scheduled",
+            new { r.PatientId, r.ClinicianId, r.StartsAt, r.EndsAt, r.Reason }, 1));
+        var rows = await c.QueryAsync<Outcome, Appointment, (Outcome, Appointment?)>(new CommandDefinition(Book, parameters, tx, cancellationToken: ct),
+            (outcome, booked) => (outcome, booked), splitOn: "id");
+        return rows.Single();
+    }
 }

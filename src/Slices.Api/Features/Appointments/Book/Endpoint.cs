@@ -36,17 +36,13 @@ public sealed class Endpoint(IdempotentCreate creates, Db db) : Endpoint<Request
         {
             await creates.SendAsync(HttpContext, req, async (c, tx) =>
             {
-                var (patient, clinician) = await Data.PartiesAsync(c, tx, req, ct);
-                if (patient is null) throw ApiException.NotFound("patient");
-                if (clinician is null) throw ApiException.NotFound("clinician");
-                if (patient is false || clinician is false)
-                    throw new ApiException(StatusCodes.Status422UnprocessableEntity, "The patient is archived or the clinician does not take bookings.");
-                await Schedule.RequireWorkingTimeAsync(c, tx, req.ClinicianId, req.StartsAt!.Value, req.EndsAt!.Value, ct);
-
                 var id = Guid.CreateVersion7();
-                var booked = await Data.InsertAsync(c, tx, id, req, ct);
-                await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"appointment/{id}", "appointment.scheduled",
-                    new { req.PatientId, req.ClinicianId, req.StartsAt, req.EndsAt, req.Reason }, 1), ct);
+                var (outcome, booked) = await Data.BookAsync(c, tx, id, req, Actor.Of(HttpContext), ct);
+                if (outcome.PatientActive is null) throw ApiException.NotFound("patient");
+                if (outcome.ClinicianActive is null) throw ApiException.NotFound("clinician");
+                if (outcome.PatientActive is false || outcome.ClinicianActive is false)
+                    throw new ApiException(StatusCodes.Status422UnprocessableEntity, "The patient is archived or the clinician does not take bookings.");
+                if (booked is null) throw Schedule.OutsideWorkingTime();
                 return new Created(201, booked, $"/api/v1/appointments/{id}", Versions.ETag(booked.Version));
             }, ct);
         }
