@@ -30,6 +30,18 @@ public sealed class CalendarOutboxConsumer(CalendarSync sync) : IOutboxConsumer
         }
     }
 
+    /// <summary>Appointment changes matter only where the clinician has a calendar connected: one query per practice in the batch.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> WorthHandlingAsync(IReadOnlyList<OutboxItem> items, CancellationToken ct)
+    {
+        var worth = items.Where(i => IdIn(i.Stream, "appointment/") is null).ToList();
+        foreach (var practice in items.Where(i => IdIn(i.Stream, "appointment/") is not null).GroupBy(i => i.PracticeId))
+        {
+            var synced = await sync.AppointmentsWithCalendarsAsync(practice.Key, [.. practice.Select(i => IdIn(i.Stream, "appointment/")!.Value)], ct);
+            worth.AddRange(practice.Where(i => synced.Contains(IdIn(i.Stream, "appointment/")!.Value)));
+        }
+        return worth;
+    }
+
     private static Guid? IdIn(string stream, string prefix) =>
         stream.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(stream.AsSpan(prefix.Length), out var id) ? id : null;
 }

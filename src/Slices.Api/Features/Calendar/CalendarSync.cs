@@ -31,6 +31,7 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
         """;
 
     private const string ForAppointment = TargetColumns + " WHERE a.id = @appointmentId";
+    private const string WithCalendars = "SELECT DISTINCT appointment_id FROM (" + TargetColumns + " WHERE a.id = ANY(@appointmentIds)) t";
 
     // What a connection still has to push: new, changed, or cancelled-but-still-in-the-calendar appointments in the window.
     private const string Outstanding = TargetColumns + """
@@ -70,8 +71,9 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
         var total = new SyncResult(0, 0, 0, 0);
         for (var round = 0; round < 3; round++)
         {
-            var targets = await db.InTenantAsync(practiceId, async (c, tx) =>
-                (await c.QueryAsync<Target>(new CommandDefinition(ForAppointment, new { appointmentId }, tx, cancellationToken: ct))).ToList(), ct);
+            var targets = await db.ReadInTenantAsync(practiceId, ForAppointment, new DynamicParameters(new { appointmentId }),
+                async rows => (await rows.ReadAsync<Target>()).ToList(), ct);
+            if (targets.Count == 0) break; // the clinician has no calendar connected: the common case, one round trip
             var pushed = new SyncResult(0, 0, 0, 0);
             foreach (var target in targets) pushed = Add(pushed, await PushAsync(practiceId, target, ct));
             total = Add(total, pushed);
@@ -81,6 +83,11 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
         }
         return total;
     }
+
+    /// <summary>Which of these appointments have a connected calendar to push to.</summary>
+    public async Task<IReadOnlySet<Guid>> AppointmentsWithCalendarsAsync(Guid practiceId, Guid[] appointmentIds, CancellationToken ct) =>
+        await db.ReadInTenantAsync(practiceId, WithCalendars, new DynamicParameters(new { appointmentIds }),
+            async rows => (await rows.ReadAsync<Guid>()).ToHashSet(), ct);
 
     /// <summary>Pushes whatever the connection is missing in the sync window, then pulls the clinician's busy times.</summary>
     public async Task<SyncResult> ReconcileAsync(Guid practiceId, Guid connectionId, CancellationToken ct)

@@ -10,6 +10,12 @@ public interface IOutboxConsumer
     string Name { get; }
 
     Task HandleAsync(OutboxItem item, CancellationToken ct);
+
+    /// <summary>
+    /// Of a claimed batch, the items worth handing to <see cref="HandleAsync"/>; the rest are settled as done. A
+    /// consumer that can tell in bulk which items would be no-ops saves a round trip per item. By default, all.
+    /// </summary>
+    Task<IReadOnlyList<OutboxItem>> WorthHandlingAsync(IReadOnlyList<OutboxItem> items, CancellationToken ct) => Task.FromResult(items);
 }
 
 /// <summary>Thrown by a consumer to try the item again later: after <paramref name="after"/> when the other side said so.</summary>

@@ -14,7 +14,7 @@ public sealed class OutboxStore(Db db, OutboxOptions options)
         RETURNING id, practice_id, seq, stream, type, attempts
         """;
 
-    private const string Done = "DELETE FROM outbox WHERE id = @id";
+    private const string Done = "DELETE FROM outbox WHERE id = ANY(@ids)";
 
     private const string Retry = """
         UPDATE outbox SET due_at = now() + make_interval(secs => @delaySeconds), locked_until = NULL, last_error = left(@error, 500),
@@ -32,10 +32,11 @@ public sealed class OutboxStore(Db db, OutboxOptions options)
             new { consumer, limit = options.BatchSize, lockSeconds = (double)options.LockSeconds }, cancellationToken: ct))];
     }
 
-    public async Task CompleteAsync(long id, CancellationToken ct)
+    public async Task CompleteAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
+        if (ids.Count == 0) return;
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Done, new { id }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(Done, new { ids = ids.ToArray() }, cancellationToken: ct));
     }
 
     /// <returns>True when the item has used its last attempt and is now parked as failed.</returns>

@@ -39,29 +39,46 @@ public sealed class OutboxWorker(OutboxStore store, IEnumerable<IOutboxConsumer>
         }
     }
 
-    /// <summary>Claims one batch for the consumer and settles every item in it; returns how many it claimed.</summary>
+    /// <summary>
+    /// Claims one batch for the consumer and settles every item in it; returns how many it claimed. The handled
+    /// items are deleted together, in one statement, at the end of the batch: a crash midway hands them over again
+    /// once their lock lapses, which consumers are built to take (they are idempotent).
+    /// </summary>
     public async Task<int> DrainOnceAsync(IOutboxConsumer consumer, CancellationToken ct)
     {
         var items = await store.ClaimAsync(consumer.Name, ct);
-        foreach (var item in items)
+        if (items.Count == 0) return 0;
+        var worth = await consumer.WorthHandlingAsync(items, ct);
+        var done = items.Select(i => i.Id).Except(worth.Select(i => i.Id)).ToList();
+        Handled.Add(done.Count, new("consumer", consumer.Name), new("outcome", "done"));
+        try
         {
-            try
-            {
-                await consumer.HandleAsync(item, ct);
-                await store.CompleteAsync(item.Id, ct);
-                Handled.Add(1, new("consumer", consumer.Name), new("outcome", "done"));
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                var delay = (e as RetryLaterException)?.After ?? Backoff(item.Attempts, options.RetryBaseSeconds);
-                var reason = e is RetryLaterException ? e.Message : e.GetType().Name;
-                var parked = await store.RetryLaterAsync(item.Id, delay, reason, CancellationToken.None);
-                Handled.Add(1, new("consumer", consumer.Name), new("outcome", parked ? "failed" : "retry"));
-                if (parked) logger.LogError("Outbox item {ItemId} ({Type}) for {Consumer} failed for good after {Attempts} attempts: {Reason}", item.Id, item.Type, consumer.Name, item.Attempts, reason);
-                else logger.LogWarning("Outbox item {ItemId} ({Type}) for {Consumer} will be retried in {DelaySeconds} s: {Reason}", item.Id, item.Type, consumer.Name, (int)delay.TotalSeconds, reason);
-            }
+            foreach (var item in worth) await HandleAsync(consumer, item, done, ct);
+        }
+        finally
+        {
+            await store.CompleteAsync(done, CancellationToken.None);
         }
         return items.Count;
+    }
+
+    private async Task HandleAsync(IOutboxConsumer consumer, OutboxItem item, List<long> done, CancellationToken ct)
+    {
+        try
+        {
+            await consumer.HandleAsync(item, ct);
+            done.Add(item.Id);
+            Handled.Add(1, new("consumer", consumer.Name), new("outcome", "done"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var delay = (e as RetryLaterException)?.After ?? Backoff(item.Attempts, options.RetryBaseSeconds);
+            var reason = e is RetryLaterException ? e.Message : e.GetType().Name;
+            var parked = await store.RetryLaterAsync(item.Id, delay, reason, CancellationToken.None);
+            Handled.Add(1, new("consumer", consumer.Name), new("outcome", parked ? "failed" : "retry"));
+            if (parked) logger.LogError("Outbox item {ItemId} ({Type}) for {Consumer} failed for good after {Attempts} attempts: {Reason}", item.Id, item.Type, consumer.Name, item.Attempts, reason);
+            else logger.LogWarning("Outbox item {ItemId} ({Type}) for {Consumer} will be retried in {DelaySeconds} s: {Reason}", item.Id, item.Type, consumer.Name, (int)delay.TotalSeconds, reason);
+        }
     }
 
     /// <summary>5 s, 10 s, 20 s ... (by default) capped at an hour, with jitter so a provider outage does not end in a stampede.</summary>
