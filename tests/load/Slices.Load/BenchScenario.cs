@@ -69,13 +69,22 @@ public static class BenchScenario
             });
         }
         // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write).
-        RunResult? bookings = null;
+        // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write). At
+        // a few client concurrencies, as a practice's bookings queue on its event chain at commit.
+        var bookings = new List<object>();
         if (Wanted("booking"))
         {
             await Drive.ClosedLoopAsync(product, n => Book(booking, n), connections, TimeSpan.FromSeconds(5), Meter.None); // warm up, on slots of its own
-            bookings = await Drive.ClosedLoopAsync(product, n => Book(booking, 1_000_000 + n), connections, runFor, api);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"booking: {bookings.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(bookings)} ms, {bookings.CpuMicrosPerRequest:F0} µs server and {bookings.DbCpuMicrosPerRequest:F0} µs database CPU each, {bookings.Errors} not 201"));
+            var offset = 1_000_000L;
+            foreach (var concurrency in options.Extra.GetValueOrDefault("booking-connections", "8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+            {
+                var from = offset;
+                var run = await Drive.ClosedLoopAsync(product, n => Book(booking, from + n), concurrency, runFor, api);
+                offset += run.Requests + run.Errors + concurrency;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"booking, {concurrency,3} connections: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU each, {run.Errors} not 201"));
+                bookings.Add(new { Connections = concurrency, Result = run });
+            }
         }
         await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, Booking = bookings });
         return 0;
