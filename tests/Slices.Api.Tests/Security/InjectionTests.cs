@@ -44,10 +44,19 @@ public sealed class InjectionTests(SlicesApp app) : IClassFixture<SlicesApp>
         return new StringContent("{" + string.Join(", ", members) + "}", System.Text.Encoding.UTF8, "application/json");
     }
 
-    private static void AssertVerbatimOrRefused(HttpResponseMessage response, HttpStatusCode success)
+    private void AssertVerbatimOrRefused(HttpResponseMessage response, HttpStatusCode success)
     {
         Assert.True(response.StatusCode == success || response.StatusCode == HttpStatusCode.BadRequest,
-            $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}");
+            $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}; the server logged: {ServerErrors(response)}");
+    }
+
+    // What the app logged at warning or above for this request, to tell why when a 500 slips through.
+    private string ServerErrors(HttpResponseMessage response)
+    {
+        var requestId = response.Headers.TryGetValues("X-Request-ID", out var ids) ? ids.Single() : "";
+        return string.Join(" | ", app.Logs.Events
+            .Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning && e.Properties.TryGetValue("RequestId", out var id) && id.ToString() == $"\"{requestId}\"")
+            .Select(e => $"{e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)} {e.Exception?.GetType().Name} {e.Exception?.Message}"));
     }
 
     [Theory]

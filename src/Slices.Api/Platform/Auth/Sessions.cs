@@ -40,7 +40,7 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         {
             await redis.GetDatabase().StringSetAsync(Key(sessionId), JsonSerializer.Serialize(session), CacheFor);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException) // a stalled Redis times out: RedisTimeoutException is a TimeoutException
         {
             logger.LogWarning("Session cache unavailable ({Error}); sessions are checked in the database", e.GetType().Name);
         }
@@ -54,7 +54,7 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         {
             await redis.GetDatabase().KeyDeleteAsync(keys);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogError("Could not drop {Count} revoked session(s) from the cache ({Error}); they expire within the hour", keys.Length, e.GetType().Name);
         }
@@ -71,7 +71,7 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
             var value = await Redis.RedisMetrics.TimeAsync("session_read", redis.GetDatabase().StringGetAsync(Key(sessionId)));
             return value.HasValue ? JsonSerializer.Deserialize<SessionRow>((string)value!) : null;
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return null;
         }

@@ -27,7 +27,7 @@ public sealed class RateLimitGate(WindowCounter counter, IConnectionMultiplexer 
             {
                 return Decide(policy, limit, await counter.CountAsync(policy.Name, partition, policy.Window));
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or TimeoutException) // a stalled Redis times out: RedisTimeoutException is a TimeoutException
             {
                 WarnDegraded(e.GetType().Name);
             }

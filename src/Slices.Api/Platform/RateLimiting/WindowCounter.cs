@@ -21,7 +21,7 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     private readonly ConcurrentDictionary<string, long> _local = new();
     private long _localWindow;
 
-    /// <summary>Counts one request in Redis. Throws <see cref="RedisException"/> when Redis cannot answer.</summary>
+    /// <summary>Counts one request in Redis. Throws <see cref="RedisException"/> when Redis cannot answer, a TimeoutException when it answers too late.</summary>
     public async Task<WindowCount> CountAsync(string policy, string partition, TimeSpan window)
     {
         var (index, resetIn) = Window(window);
