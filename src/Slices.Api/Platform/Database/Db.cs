@@ -4,7 +4,7 @@ using Npgsql;
 namespace Slices.Api.Platform.Database;
 
 /// <summary>The process's one pooled data source, with retries on transient failures where a retry is safe.</summary>
-public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILogger<Db> logger)
+public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEnumerable<Events.ICommitListener> commitListeners, ILogger<Db> logger)
 {
     public NpgsqlDataSource DataSource => dataSource;
 
@@ -23,7 +23,8 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction scoped to a practice: row-level security shows and accepts
     /// only that practice's rows. The setting is transaction-local, so a pooled connection never carries it on.
-    /// Commits when <paramref name="work"/> returns; an exception rolls everything back.
+    /// Commits when <paramref name="work"/> returns; an exception rolls everything back. After the commit, the
+    /// events the transaction recorded go to the commit listeners (metrics, cache invalidation).
     /// </summary>
     public async Task<T> InTenantAsync<T>(Guid practiceId, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -31,10 +32,13 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
-        Observability.BusinessMetrics.BeginTransaction();
+        Events.TransactionEvents.Begin();
         var result = await work(connection, transaction);
         await transaction.CommitAsync(ct);
-        Observability.BusinessMetrics.Committed();
+        var committed = Events.TransactionEvents.Take();
+        Observability.BusinessMetrics.Committed(committed);
+        if (committed.Count > 0)
+            foreach (var listener in commitListeners) await listener.AfterCommitAsync(practiceId, committed);
         return result;
     }
 
@@ -55,6 +59,17 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, ILo
             await results.ReadAsync(); // the setting's own row
             return await read(results);
         }, ct);
+    }
+
+    /// <summary>
+    /// A self-contained write in one round trip: the tenant setting and the statement in one batch, which is its own
+    /// implicit transaction. Not retried: a failure after the commit would write twice.
+    /// </summary>
+    public async Task<int> WriteInTenantAsync(Guid practiceId, string sql, DynamicParameters parameters, CancellationToken ct)
+    {
+        parameters.Add("slicesTenant", practiceId.ToString());
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
     }
 
     private async Task<T> WithRetry<T>(Func<Task<T>> action, CancellationToken ct)

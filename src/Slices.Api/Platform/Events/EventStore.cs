@@ -45,7 +45,7 @@ public static class EventStore
 
     public static void AddParameters(DynamicParameters parameters, Actor actor, NewEvent change)
     {
-        Observability.BusinessMetrics.Recorded(change.Type);
+        TransactionEvents.Record(change);
         parameters.Add("eventId", Guid.CreateVersion7());
         parameters.Add("eventStream", change.Stream);
         parameters.Add("eventVersion", change.Version);
