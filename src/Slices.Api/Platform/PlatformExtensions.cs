@@ -1,5 +1,6 @@
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Crypto;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.Database;
@@ -29,6 +30,7 @@ public static class PlatformExtensions
         builder.AddErrors();
         builder.AddDatabase();
         builder.AddRedis();
+        builder.AddCaching();
         builder.AddHealth();
         builder.AddCrypto();
         builder.AddAuth();

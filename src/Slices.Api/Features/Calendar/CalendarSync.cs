@@ -160,6 +160,7 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
                 starts = theirs.Select(b => b.StartsAt).ToArray(),
                 ends = theirs.Select(b => b.EndsAt).ToArray(),
             }, tx, cancellationToken: ct));
+            await EventStore.AppendAsync(c, tx, Actor.System, new NewEvent(CalendarEvents.Stream(connectionId), CalendarEvents.BusyRefreshed, new { blocks = theirs.Count }), ct);
             return await c.ExecuteAsync(new CommandDefinition(Synced, new { id = connectionId }, tx, cancellationToken: ct));
         }, ct);
         return theirs.Count;

@@ -22,6 +22,9 @@ public static class CalendarEvents
     public const string ReauthRequired = "calendar.reauth_required";
     public const string EventSynced = "calendar.event_synced";
 
+    /// <summary>The clinician's busy times were pulled again (a count only): availability changes with them.</summary>
+    public const string BusyRefreshed = "calendar.busy_refreshed";
+
     public static string Stream(Guid connectionId) => $"calendar-connection/{connectionId}";
 }
 

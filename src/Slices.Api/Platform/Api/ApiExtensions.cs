@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using FastEndpoints.Swagger;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.Errors;
 
@@ -44,6 +45,7 @@ public static class ApiExtensions
     public static void UseApi(this WebApplication app)
     {
         app.UseMiddleware<DeprecationMiddleware>();
+        app.UseResponseCache();
         app.UseFastEndpoints(c =>
         {
             c.Endpoints.RoutePrefix = "api";

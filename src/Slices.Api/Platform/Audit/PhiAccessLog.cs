@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 
 namespace Slices.Api.Platform.Audit;
 
@@ -13,7 +14,7 @@ public static class PhiAccessLog
 {
     private const string Insert = """
         INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
-        SELECT current_tenant(), @ActorType, @ActorId, @action, @resourceType, p.ids::uuid[], ARRAY[p.id], p.id, @RequestId, @clientIp::inet
+        SELECT current_tenant(), @logActorType, @logActorId, @logAction, @logResourceType, p.ids::uuid[], ARRAY[p.id], p.id, @logRequestId, @logClientIp::inet
         FROM unnest(@patients::uuid[], @resources::text[]) AS p(id, ids)
         """;
 
@@ -44,6 +45,28 @@ public static class PhiAccessLog
         return db.ReadInTenantAsync(practiceId, sql, Parameters(new { id }, http, "read", resourceType, 1), rows => rows.ReadSingleOrDefaultAsync<T?>(), ct);
     }
 
+    /// <summary>
+    /// <see cref="ReadOneAsync"/> through the cache. Every read is still logged, before the record is shown: the request
+    /// whose load ran logged in that same statement; any other (a hit, or a request that shared the load) logs in a
+    /// round trip of its own.
+    /// </summary>
+    public static async Task<(T? Value, CacheOutcome Outcome)> ReadOneCachedAsync<T>(Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId,
+        string read, Guid id, string resourceType, string patientColumn, Func<T, Guid> patientOf, CancellationToken ct) where T : class
+    {
+        var loggedHere = false;
+        var (value, outcome) = await cache.GetOrLoadAsync(CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"), async loadCt =>
+        {
+            loggedHere = true;
+            return await ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt);
+        }, ct);
+        if (value is not null && !loggedHere)
+        {
+            var parameters = Parameters(new { patients = new[] { patientOf(value) }, resources = new[] { $"{{{id}}}" } }, http, "read", resourceType, 1);
+            await db.WriteInTenantAsync(practiceId, Insert, parameters, ct);
+        }
+        return (value, outcome);
+    }
+
     public static DynamicParameters Parameters(object sliceParameters, HttpContext http, string action, string resourceType, int shown)
     {
         var actor = Actor.Of(http);
@@ -64,17 +87,11 @@ public static class PhiAccessLog
     {
         var byPatient = records.GroupBy(r => r.Patient, r => r.Record).ToList();
         if (byPatient.Count == 0) return Task.CompletedTask;
-        var actor = Actor.Of(http);
-        return c.ExecuteAsync(new CommandDefinition(Insert, new
+        var parameters = Parameters(new
         {
-            ActorType = actor.Type,
-            actor.ActorId,
-            action,
-            resourceType,
             patients = byPatient.Select(g => g.Key).ToArray(),
             resources = byPatient.Select(g => "{" + string.Join(',', g.Distinct()) + "}").ToArray(),
-            actor.RequestId,
-            clientIp = http.Connection.RemoteIpAddress?.ToString(),
-        }, tx, cancellationToken: ct));
+        }, http, action, resourceType, 0);
+        return c.ExecuteAsync(new CommandDefinition(Insert, parameters, tx, cancellationToken: ct));
     }
 }

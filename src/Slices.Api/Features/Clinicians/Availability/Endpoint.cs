@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 
@@ -12,6 +13,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
         Get("/clinicians/{id}/availability");
         Version(1);
         Permissions(Permission.AppointmentsRead);
+        Options(b => b.CacheResponse("appointment", "clinician", "calendar-connection"));
         Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
         Summary(s =>
         {

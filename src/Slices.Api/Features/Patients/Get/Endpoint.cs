@@ -2,6 +2,7 @@ using FastEndpoints;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Audit;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 
@@ -9,7 +10,7 @@ namespace Slices.Api.Features.Patients.Get;
 
 public sealed record Request(Guid Id);
 
-public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
+public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Patient>
 {
     public override void Configure()
     {
@@ -28,8 +29,9 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Patient>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var patient = await PhiAccessLog.ReadOneAsync<Patient>(db, HttpContext, User.PracticeId(), Data.Read, req.Id, "patient", "id", ct)
-                      ?? throw ApiException.NotFound("patient");
+        var (patient, outcome) = await PhiAccessLog.ReadOneCachedAsync<Patient>(db, cache, HttpContext, User.PracticeId(), Data.Read, req.Id, "patient", "id", p => p.Id, ct);
+        if (patient is null) throw ApiException.NotFound("patient");
+        HttpContext.Response.SetCacheStatus(outcome);
         Versions.SetETag(HttpContext.Response, patient.Version);
         HttpContext.Response.Headers.CacheControl = "no-store";
         await Send.OkAsync(patient, ct);
