@@ -12,7 +12,7 @@ public static class BenchScenario
 {
     private sealed record Target(string Name, Func<long, string> Product, Func<long, string> Baseline);
 
-    private sealed record Booking(Guid[] Clinicians, Guid[] Patients, DateTimeOffset From);
+    private sealed record Booking(Guid[] Clinicians, Guid[] Patients, DateTimeOffset From, string Availability);
 
     public static async Task<int> RunAsync(HttpClient http, RunOptions options)
     {
@@ -32,7 +32,7 @@ public static class BenchScenario
 
         var rows = new List<object>();
         Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P)");
-        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
+        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
         foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
             await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, TimeSpan.FromSeconds(2), Meter.None); // warm up both
@@ -50,7 +50,7 @@ public static class BenchScenario
             var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, api);
             var errors = b.Concat(r).Concat(p).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
             rows.Add(new
             {
                 Endpoint = target.Name,
@@ -62,13 +62,26 @@ public static class BenchScenario
                 BaselineCpuMicrosPerRequest = Math.Round(Median(b, x => x.CpuMicrosPerRequest ?? 0)),
                 ProductDbCpuMicrosPerRequest = Math.Round(Median(p, x => x.DbCpuMicrosPerRequest ?? 0)),
                 BaselineDbCpuMicrosPerRequest = Math.Round(Median(b, x => x.DbCpuMicrosPerRequest ?? 0)),
+                ProductHitRate = Math.Round(Median(p, x => x.HitRate), 3),
                 FixedRatePerSecond = Math.Round(rate),
                 Baseline = bLatency,
                 Product = pLatency,
                 Errors = errors,
             });
         }
-        // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write).
+
+        // The read mix as an app sees it: patient reads, searches, a clinician's day and their availability, interleaved.
+        RunResult? mix = null;
+        if (Wanted("mix"))
+        {
+            string[] Mix(long i) => [targets[0].Product(i), targets[1].Product(i), targets[2].Product(i), booking.Availability];
+            var weights = new[] { 0, 0, 0, 0, 1, 1, 2, 3 }; // 50% patient reads, 12.5% searches, 12.5% days, 25% availability
+            await Drive.ClosedLoopAsync(product, i => Get(Mix(i)[weights[i % weights.Length]]), connections, TimeSpan.FromSeconds(2), Meter.None);
+            mix = await Drive.ClosedLoopAsync(product, i => Get(Mix(i)[weights[i % weights.Length]]), connections, runFor, api);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read mix: {mix.PerSecond:F0}/s, p50/p95/p99 {Triple(mix)} ms, cache hit rate {mix.HitRate:P1}, {mix.CpuMicrosPerRequest:F0} µs server and {mix.DbCpuMicrosPerRequest:F0} µs database CPU each, {mix.Errors} errors"));
+        }
+
         // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write). At
         // a few client concurrencies, as a practice's bookings queue on its event chain at commit.
         var bookings = new List<object>();
@@ -86,7 +99,7 @@ public static class BenchScenario
                 bookings.Add(new { Connections = concurrency, Result = run });
             }
         }
-        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, Booking = bookings });
+        await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, ReadMix = mix, Booking = bookings });
         return 0;
     }
 
@@ -107,7 +120,8 @@ public static class BenchScenario
 
         var practice = session.PracticeId;
         var (from, to) = (Uri.EscapeDataString(day.ToString("O", CultureInfo.InvariantCulture)), Uri.EscapeDataString(day.AddDays(1).ToString("O", CultureInfo.InvariantCulture)));
-        var booking = new Booking([.. bookingClinicians], [.. ids], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero));
+        var booking = new Booking([.. bookingClinicians], [.. ids], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero),
+            $"/api/v1/clinicians/{clinician}/availability?from={from}&to={to}&duration=30");
         return (session,
         [
             new Target("patient", i => $"/api/v1/patients/{ids[(int)(i % ids.Count)]}", i => $"/patients/{practice}/{ids[(int)(i % ids.Count)]}"),

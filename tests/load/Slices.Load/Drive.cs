@@ -3,7 +3,12 @@ using System.Diagnostics;
 namespace Slices.Load;
 
 /// <summary>What one run measured: requests, failures, throughput, latency percentiles, and the server's and the database's CPU per request.</summary>
-public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest, double? DbCpuMicrosPerRequest);
+public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest, double? DbCpuMicrosPerRequest,
+    long CacheHits)
+{
+    /// <summary>The share of answers the API served from its cache (its Cache-Status header says hit).</summary>
+    public double HitRate => Requests == 0 ? 0 : (double)CacheHits / Requests;
+}
 
 /// <summary>The processes whose CPU a run charges to its requests: the server, and optionally the database's postmaster (with its backends).</summary>
 public sealed record Meter(int? ServerPid, int? DatabasePid = null)
@@ -20,7 +25,8 @@ public static class Drive
     public static async Task<RunResult> ClosedLoopAsync(HttpClient client, Func<long, HttpRequestMessage> request, int connections, TimeSpan duration, Meter meter)
     {
         var latencies = new List<double>[connections];
-        long errors = 0, sequence = 0;
+        var counts = new Counts();
+        long sequence = 0;
         var cpuBefore = meter.Read();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
@@ -29,11 +35,11 @@ public static class Drive
             while (clock.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
-                if (!await SendAsync(client, request(Interlocked.Increment(ref sequence)))) Interlocked.Increment(ref errors);
+                await SendAsync(client, request(Interlocked.Increment(ref sequence)), counts);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        return Summarise(latencies.SelectMany(l => l).ToArray(), errors, clock.Elapsed, cpuBefore, meter);
+        return Summarise(latencies.SelectMany(l => l).ToArray(), counts, clock.Elapsed, cpuBefore, meter);
     }
 
     /// <summary>
@@ -44,7 +50,7 @@ public static class Drive
     {
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
-        long errors = 0;
+        var counts = new Counts();
         var cpuBefore = meter.Read();
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
@@ -56,34 +62,42 @@ public static class Drive
             var index = i;
             inFlight.Add(Task.Run(async () =>
             {
-                if (!await SendAsync(client, request(index))) Interlocked.Increment(ref errors);
+                await SendAsync(client, request(index), counts);
                 latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
             }));
         }
         await Task.WhenAll(inFlight);
-        return Summarise(latencies, errors, clock.Elapsed, cpuBefore, meter);
+        return Summarise(latencies, counts, clock.Elapsed, cpuBefore, meter);
     }
 
-    private static async Task<bool> SendAsync(HttpClient client, HttpRequestMessage message)
+    private sealed class Counts
+    {
+        public long Errors;
+        public long CacheHits;
+    }
+
+    private static async Task SendAsync(HttpClient client, HttpRequestMessage message, Counts counts)
     {
         try
         {
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead);
-            return response.IsSuccessStatusCode;
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref counts.Errors);
+            else if (response.Headers.TryGetValues("Cache-Status", out var status) && status.Any(s => s.Contains("; hit", StringComparison.Ordinal)))
+                Interlocked.Increment(ref counts.CacheHits);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            Interlocked.Increment(ref counts.Errors);
         }
     }
 
-    private static RunResult Summarise(double[] latencies, long errors, TimeSpan elapsed, (TimeSpan? Server, TimeSpan? Database) cpuBefore, Meter meter)
+    private static RunResult Summarise(double[] latencies, Counts counts, TimeSpan elapsed, (TimeSpan? Server, TimeSpan? Database) cpuBefore, Meter meter)
     {
         Array.Sort(latencies);
         double At(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
         var cpuAfter = meter.Read();
         double? PerRequest(TimeSpan? before, TimeSpan? after) => after - before is { } used && latencies.Length > 0 ? used.TotalMicroseconds / latencies.Length : null;
-        return new RunResult(latencies.Length, errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
-            PerRequest(cpuBefore.Server, cpuAfter.Server), PerRequest(cpuBefore.Database, cpuAfter.Database));
+        return new RunResult(latencies.Length, counts.Errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
+            PerRequest(cpuBefore.Server, cpuAfter.Server), PerRequest(cpuBefore.Database, cpuAfter.Database), counts.CacheHits);
     }
 }
