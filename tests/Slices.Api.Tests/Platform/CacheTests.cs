@@ -29,19 +29,25 @@ public sealed class CacheTests
         await using var b = await SecondInstanceAsync(a);
         var clinic = await Clinic.OpenAsync(a);
         var onB = b.AsAdmin(clinic.Practice);
+        await clinic.Admin.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
+        Assert.Equal("slices; hit; detail=redis", CacheStatus(await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct))); // what A loaded, B finds in Redis
 
         for (var round = 0; round < 15; round++)
         {
             await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
+            await onB.GetAsync("/api/v1/patients?q=maria", Ct);
             var cached = await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
             Assert.StartsWith("slices; hit", CacheStatus(cached), StringComparison.Ordinal); // B really serves it from its cache
+            Assert.StartsWith("slices; hit", CacheStatus(await onB.GetAsync("/api/v1/patients?q=maria", Ct)), StringComparison.Ordinal);
 
             var rename = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/patients/{clinic.PatientId}") { Content = JsonContent.Create(new { familyName = $"Santos-{round}" }) };
             rename.Headers.IfMatch.ParseAdd(cached.Headers.ETag!.ToString());
             Assert.Equal(HttpStatusCode.OK, (await clinic.Admin.SendAsync(rename, Ct)).StatusCode);
 
             var read = await (await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct)).JsonAsync(HttpStatusCode.OK);
+            var found = await (await onB.GetAsync("/api/v1/patients?q=maria", Ct)).JsonAsync(HttpStatusCode.OK);
             Assert.Equal($"Santos-{round}", read.GetProperty("familyName").GetString());
+            Assert.Equal($"Santos-{round}", found.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == clinic.PatientId).GetProperty("familyName").GetString());
         }
     }
 

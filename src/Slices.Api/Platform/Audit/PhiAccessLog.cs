@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Slices.Api.Platform.Auth;
@@ -59,12 +62,45 @@ public static class PhiAccessLog
             loggedHere = true;
             return await ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt);
         }, ct);
-        if (value is not null && !loggedHere)
-        {
-            var parameters = Parameters(new { patients = new[] { patientOf(value) }, resources = new[] { $"{{{id}}}" } }, http, "read", resourceType, 1);
-            await db.WriteInTenantAsync(practiceId, Insert, parameters, ct);
-        }
+        if (value is not null && !loggedHere) await LogShownAsync(db, http, practiceId, "read", resourceType, [(id, patientOf(value))], ct);
         return (value, outcome);
+    }
+
+    /// <summary>
+    /// A page of PHI read with <see cref="Logged"/> SQL, through the cache: the request whose load ran logged the rows
+    /// it showed in that statement; every other request logs the rows it is shown in a round trip of its own. The key
+    /// is a digest of the page's parameters, so no PHI (a searched name) is ever part of a Redis key.
+    /// </summary>
+    public static async Task<(IReadOnlyList<T> Rows, CacheOutcome Outcome)> ReadPageCachedAsync<T>(Database.Db db, TwoLevelCache cache, CacheArea area, HttpContext http,
+        Guid practiceId, string loggedSql, DynamicParameters parameters, object page, IReadOnlyList<string> tags, int shown, string resourceType,
+        Func<T, (Guid Record, Guid Patient)> recordOf, CancellationToken ct)
+    {
+        var key = $"{resourceType}-page:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(loggedSql + "\n" + JsonSerializer.Serialize(page))))}";
+        var loggedHere = false;
+        var (rows, outcome) = await cache.GetOrLoadAsync(area, practiceId, key, tags, async loadCt =>
+        {
+            loggedHere = true;
+            return await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt);
+        }, ct);
+        rows ??= [];
+        if (!loggedHere) await LogShownAsync(db, http, practiceId, "list", resourceType, rows.Take(shown).Select(recordOf), ct);
+        return (rows, outcome);
+    }
+
+    private static async Task LogShownAsync(Database.Db db, HttpContext http, Guid practiceId, string action, string resourceType,
+        IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)
+    {
+        if (LogParameters(http, action, resourceType, records) is { } parameters) await db.WriteInTenantAsync(practiceId, Insert, parameters, ct);
+    }
+
+    private static DynamicParameters? LogParameters(HttpContext http, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records)
+    {
+        var byPatient = records.GroupBy(r => r.Patient, r => r.Record).ToList();
+        return byPatient.Count == 0 ? null : Parameters(new
+        {
+            patients = byPatient.Select(g => g.Key).ToArray(),
+            resources = byPatient.Select(g => "{" + string.Join(',', g.Distinct()) + "}").ToArray(),
+        }, http, action, resourceType, 0);
     }
 
     public static DynamicParameters Parameters(object sliceParameters, HttpContext http, string action, string resourceType, int shown)
@@ -85,13 +121,8 @@ public static class PhiAccessLog
     public static Task RecordAsync(NpgsqlConnection c, NpgsqlTransaction tx, HttpContext http, string action, string resourceType,
         IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)
     {
-        var byPatient = records.GroupBy(r => r.Patient, r => r.Record).ToList();
-        if (byPatient.Count == 0) return Task.CompletedTask;
-        var parameters = Parameters(new
-        {
-            patients = byPatient.Select(g => g.Key).ToArray(),
-            resources = byPatient.Select(g => "{" + string.Join(',', g.Distinct()) + "}").ToArray(),
-        }, http, action, resourceType, 0);
-        return c.ExecuteAsync(new CommandDefinition(Insert, parameters, tx, cancellationToken: ct));
+        return LogParameters(http, action, resourceType, records) is { } parameters
+            ? c.ExecuteAsync(new CommandDefinition(Insert, parameters, tx, cancellationToken: ct))
+            : Task.CompletedTask;
     }
 }

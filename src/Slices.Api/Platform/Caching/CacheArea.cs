@@ -7,6 +7,7 @@ namespace Slices.Api.Platform.Caching;
 public sealed record CacheArea(string Name, Func<CacheOptions, int> Seconds, bool Phi)
 {
     public static readonly CacheArea Patients = new("patients", o => o.PatientsSeconds, Phi: true);
+    public static readonly CacheArea Appointments = new("appointments", o => o.PatientsSeconds, Phi: true);
     public static readonly CacheArea Calendar = new("calendar", o => o.CalendarSeconds, Phi: false);
     public static readonly CacheArea Responses = new("responses", o => o.ResponsesSeconds, Phi: false);
 

@@ -1,5 +1,7 @@
 using Dapper;
 using Npgsql;
+using Slices.Api.Platform.Audit;
+using Slices.Api.Platform.Caching;
 
 namespace Slices.Api.Features.Appointments.List;
 
@@ -18,13 +20,17 @@ public static class Data
         LIMIT @limit
         """;
 
-    private static readonly string LoggedPage = Platform.Audit.PhiAccessLog.Logged(Page, "id", "patient_id", "starts_at, id");
+    private static readonly string LoggedPage = PhiAccessLog.Logged(Page, "id", "patient_id", "starts_at, id");
 
-    /// <summary>A page (one row more than shown, to know whether another follows) and the access log of the rows shown, in one round trip.</summary>
-    public static async Task<IReadOnlyList<Appointment>> PageAsync(Platform.Database.Db db, HttpContext http, Guid practiceId, Request r, (DateTimeOffset At, Guid Id) after, CancellationToken ct)
+    /// <summary>
+    /// A page (one row more than shown, to know whether another follows) through the cache, and the access log of the
+    /// rows shown on every read. Any appointment change in the practice can change a page.
+    /// </summary>
+    public static async Task<(IReadOnlyList<Appointment> Rows, CacheOutcome Outcome)> PageAsync(Platform.Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId, Request r,
+        (DateTimeOffset At, Guid Id) after, CancellationToken ct)
     {
-        var parameters = Platform.Audit.PhiAccessLog.Parameters(new { afterAt = after.At, afterId = after.Id, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit = r.Limit + 1 },
-            http, "list", "appointment", r.Limit);
-        return await db.ReadInTenantAsync(practiceId, LoggedPage, parameters, async rows => (IReadOnlyList<Appointment>)[.. await rows.ReadAsync<Appointment>()], ct);
+        var page = new { afterAt = after.At, afterId = after.Id, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit = r.Limit + 1 };
+        return await PhiAccessLog.ReadPageCachedAsync<Appointment>(db, cache, CacheArea.Appointments, http, practiceId, LoggedPage,
+            PhiAccessLog.Parameters(page, http, "list", "appointment", r.Limit), page, ["appointment"], r.Limit, "appointment", a => (a.Id, a.PatientId), ct);
     }
 }

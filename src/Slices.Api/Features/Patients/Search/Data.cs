@@ -1,6 +1,8 @@
 using System.Globalization;
 using Dapper;
 using Npgsql;
+using Slices.Api.Platform.Audit;
+using Slices.Api.Platform.Caching;
 
 namespace Slices.Api.Features.Patients.Search;
 
@@ -23,10 +25,10 @@ public static class Data
     private static readonly string Highest = char.ConvertFromUtf32(0x10FFFF);
 
     private static readonly Dictionary<string, string> Logged = new[] { All, ByName, ByDateOfBirth, ByPhone, ByEmail }
-        .ToDictionary(sql => sql, sql => Platform.Audit.PhiAccessLog.Logged(sql, "id", "id", "id"));
+        .ToDictionary(sql => sql, sql => PhiAccessLog.Logged(sql, "id", "id", "id"));
 
     /// <summary>A page (one row more than shown, to know whether another follows) and the access log of the rows shown, in one round trip.</summary>
-    public static async Task<IReadOnlyList<Patient>> PageAsync(Platform.Database.Db db, HttpContext http, Guid practiceId, Request r, Guid after, CancellationToken ct)
+    public static async Task<(IReadOnlyList<Patient> Rows, CacheOutcome Outcome)> PageAsync(Platform.Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId, Request r, Guid after, CancellationToken ct)
     {
         var q = string.IsNullOrWhiteSpace(r.Q) ? null : r.Q.Trim();
         DateOnly? dateOfBirth = DateOnly.TryParseExact(q, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
@@ -39,10 +41,9 @@ public static class Data
             _ => ByName,
         };
         var prefix = q?.ToLowerInvariant();
-        var parameters = Platform.Audit.PhiAccessLog.Parameters(new
-        {
-            after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit = r.Limit + 1,
-        }, http, "list", "patient", r.Limit);
-        return await db.ReadInTenantAsync(practiceId, Logged[sql], parameters, async rows => (IReadOnlyList<Patient>)[.. await rows.ReadAsync<Patient>()], ct);
+        var page = new { after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit = r.Limit + 1 };
+        // Any change to any patient of the practice can change what a search finds.
+        return await PhiAccessLog.ReadPageCachedAsync<Patient>(db, cache, CacheArea.Patients, http, practiceId, Logged[sql],
+            PhiAccessLog.Parameters(page, http, "list", "patient", r.Limit), page, ["patient"], r.Limit, "patient", p => (p.Id, p.Id), ct);
     }
 }

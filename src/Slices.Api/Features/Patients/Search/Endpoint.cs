@@ -2,11 +2,12 @@ using FastEndpoints;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Audit;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Features.Patients.Search;
 
-public sealed class Endpoint(Db db) : Endpoint<Request, Response>
+public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -26,9 +27,10 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         Cursor.TryDecode(req.Cursor, out Guid after);
-        var rows = await Data.PageAsync(db, HttpContext, User.PracticeId(), req, after, ct);
+        var (rows, outcome) = await Data.PageAsync(db, cache, HttpContext, User.PracticeId(), req, after, ct);
         var items = rows.Take(req.Limit).ToList();
         HttpContext.Response.Headers.CacheControl = "no-store";
+        HttpContext.Response.SetCacheStatus(outcome);
         await Send.OkAsync(new Response(items, rows.Count > req.Limit ? Cursor.Encode(items[^1].Id) : null), ct);
     }
 }
