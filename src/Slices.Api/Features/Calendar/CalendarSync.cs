@@ -127,6 +127,7 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
         {
             await c.ExecuteAsync(new CommandDefinition(SaveLink, new { t.ConnectionId, t.AppointmentId, EventId = eventId, t.Version, Deleted = deleted }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(Synced, new { id = t.ConnectionId }, tx, cancellationToken: ct));
+            TransactionEvents.Touch(CalendarEvents.Stream(t.ConnectionId));
             await EventStore.AppendAsync(c, tx, Actor.System, new NewEvent(CalendarEvents.Stream(t.ConnectionId), CalendarEvents.EventSynced,
                 new { appointmentId = t.AppointmentId, connectionId = t.ConnectionId, provider = t.Provider, action }), ct);
             return 0;
@@ -161,6 +162,7 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
                 ends = theirs.Select(b => b.EndsAt).ToArray(),
             }, tx, cancellationToken: ct));
             await EventStore.AppendAsync(c, tx, Actor.System, new NewEvent(CalendarEvents.Stream(connectionId), CalendarEvents.BusyRefreshed, new { blocks = theirs.Count }), ct);
+            TransactionEvents.Touch(CalendarEvents.Stream(connectionId));
             return await c.ExecuteAsync(new CommandDefinition(Synced, new { id = connectionId }, tx, cancellationToken: ct));
         }, ct);
         return theirs.Count;
@@ -184,7 +186,11 @@ public sealed class CalendarSync(Db db, CalendarTokens tokens, CalendarProviders
         catch (ProviderUnavailableException e)
         {
             logger.LogWarning("Calendar connection {ConnectionId}: {Reason}", connectionId, e.Message);
-            await db.InTenantAsync(practiceId, (c, tx) => c.ExecuteAsync(new CommandDefinition(Failed, new { id = connectionId, error = e.Message }, tx, cancellationToken: ct)), ct);
+            await db.InTenantAsync(practiceId, (c, tx) =>
+            {
+                TransactionEvents.Touch(CalendarEvents.Stream(connectionId));
+                return c.ExecuteAsync(new CommandDefinition(Failed, new { id = connectionId, error = e.Message }, tx, cancellationToken: ct));
+            }, ct);
             throw;
         }
     }

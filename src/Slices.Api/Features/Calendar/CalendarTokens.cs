@@ -69,14 +69,17 @@ public sealed class CalendarTokens(Db db, KeyRing keyRing, CalendarProviders pro
     }
 
     /// <summary>Stores the tokens of a completed authorization, encrypted for this row.</summary>
-    public Task StoreAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid practiceId, Guid connectionId, ProviderTokens tokens, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(Store, new
+    public Task StoreAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid practiceId, Guid connectionId, ProviderTokens tokens, CancellationToken ct)
+    {
+        TransactionEvents.Touch(CalendarEvents.Stream(connectionId)); // status and last error change with it
+        return c.ExecuteAsync(new CommandDefinition(Store, new
         {
             id = connectionId,
             access = keyRing.Encrypt(tokens.AccessToken, EncryptedColumns.CalendarAccessToken.Context(connectionId, practiceId)),
             refresh = tokens.RefreshToken is null ? null : keyRing.Encrypt(tokens.RefreshToken, EncryptedColumns.CalendarRefreshToken.Context(connectionId, practiceId)),
             expiresAt = tokens.ExpiresAt,
         }, tx, cancellationToken: ct));
+    }
 
     /// <summary>The refresh token (for revocation at disconnect), or null.</summary>
     public async Task<string?> RefreshTokenAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid practiceId, Guid connectionId, CancellationToken ct)

@@ -5,23 +5,22 @@ using StackExchange.Redis;
 namespace Slices.Api.Platform.Auth;
 
 /// <summary>
-/// Checks on every request that the token's session is still alive: Redis first (1 h), the database when Redis misses
+/// Checks on every request that the token's session is still alive: Redis first (Cache:SessionsSeconds, 1 h), the database when Redis misses
 /// or is down. Revocation deletes the cached entry, so logout, disabling a user or revoking a session holds at once on
 /// every instance.
 /// </summary>
-public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions options, TimeProvider clock, ILogger<Sessions> logger)
+public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions options, Caching.CacheOptions cacheOptions, TimeProvider clock, ILogger<Sessions> logger)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     public async Task<SessionRow?> CheckAsync(Guid practiceId, Guid sessionId, CancellationToken ct)
     {
-        var session = await FromCacheAsync(sessionId);
+        var session = await FromCacheAsync(practiceId, sessionId);
         if (session is null)
         {
             session = await db.InTenantAsync(practiceId, (c, tx) => SessionData.ActiveAsync(c, tx, sessionId, ct), ct);
             if (session is null) return null;
-            await CacheAsync(sessionId, session);
+            await CacheAsync(practiceId, sessionId, session);
         }
 
         var now = clock.GetUtcNow();
@@ -29,16 +28,16 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         if (now - session.LastSeenAt > TouchEvery)
         {
             await db.InTenantAsync(practiceId, async (c, tx) => { await SessionData.TouchAsync(c, tx, sessionId, now, ct); return 0; }, ct);
-            await CacheAsync(sessionId, session with { LastSeenAt = now });
+            await CacheAsync(practiceId, sessionId, session with { LastSeenAt = now });
         }
         return session;
     }
 
-    public async Task CacheAsync(Guid sessionId, SessionRow session)
+    public async Task CacheAsync(Guid practiceId, Guid sessionId, SessionRow session)
     {
         try
         {
-            await redis.GetDatabase().StringSetAsync(Key(sessionId), JsonSerializer.Serialize(session), CacheFor);
+            await redis.GetDatabase().StringSetAsync(Key(practiceId, sessionId), JsonSerializer.Serialize(session), TimeSpan.FromSeconds(cacheOptions.SessionsSeconds));
         }
         catch (Exception e) when (e is RedisException or TimeoutException) // a stalled Redis times out: RedisTimeoutException is a TimeoutException
         {
@@ -46,9 +45,9 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         }
     }
 
-    public async Task ForgetAsync(IEnumerable<Guid> sessionIds)
+    public async Task ForgetAsync(Guid practiceId, IEnumerable<Guid> sessionIds)
     {
-        var keys = sessionIds.Select(Key).ToArray();
+        var keys = sessionIds.Select(id => Key(practiceId, id)).ToArray();
         if (keys.Length == 0) return;
         try
         {
@@ -62,13 +61,13 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
 
     /// <summary>Drops the cached copies of a user's live sessions, so a change of role holds on their next request.</summary>
     public async Task ForgetUserAsync(Guid practiceId, Guid userId, CancellationToken ct) =>
-        await ForgetAsync(await db.InTenantAsync(practiceId, (c, tx) => SessionData.ActiveIdsOfUserAsync(c, tx, userId, ct), ct));
+        await ForgetAsync(practiceId, await db.InTenantAsync(practiceId, (c, tx) => SessionData.ActiveIdsOfUserAsync(c, tx, userId, ct), ct));
 
-    private async Task<SessionRow?> FromCacheAsync(Guid sessionId)
+    private async Task<SessionRow?> FromCacheAsync(Guid practiceId, Guid sessionId)
     {
         try
         {
-            var value = await Redis.RedisMetrics.TimeAsync("session_read", redis.GetDatabase().StringGetAsync(Key(sessionId)));
+            var value = await Redis.RedisMetrics.TimeAsync("session_read", redis.GetDatabase().StringGetAsync(Key(practiceId, sessionId)));
             return value.HasValue ? JsonSerializer.Deserialize<SessionRow>((string)value!) : null;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -77,5 +76,5 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         }
     }
 
-    private static RedisKey Key(Guid sessionId) => $"slices:session:{sessionId:N}";
+    private static RedisKey Key(Guid practiceId, Guid sessionId) => $"slices:session:{practiceId:N}:{sessionId:N}";
 }

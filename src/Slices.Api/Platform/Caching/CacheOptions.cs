@@ -8,6 +8,10 @@ public sealed class CacheOptions : Settings
     public const string Section = "Cache";
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>How long Redis keeps a session's state (revocation deletes it at once; the database is the truth).</summary>
+    public int SessionsSeconds { get; set; } = 3600;
+
     public int PatientsSeconds { get; set; } = 300;
     public int CalendarSeconds { get; set; } = 60;
     public int ResponsesSeconds { get; set; } = 60;
@@ -20,7 +24,7 @@ public sealed class CacheOptions : Settings
 
     protected override IEnumerable<string> Check()
     {
-        foreach (var (name, seconds) in new[] { ("PatientsSeconds", PatientsSeconds), ("CalendarSeconds", CalendarSeconds), ("ResponsesSeconds", ResponsesSeconds) })
+        foreach (var (name, seconds) in new[] { ("SessionsSeconds", SessionsSeconds), ("PatientsSeconds", PatientsSeconds), ("CalendarSeconds", CalendarSeconds), ("ResponsesSeconds", ResponsesSeconds) })
             if (seconds is < 1 or > 86_400) yield return SettingName.Problem($"Cache:{name}", "must be between 1 and 86400");
         if (RedisTimeoutMs is < 5 or > 5000) yield return SettingName.Problem("Cache:RedisTimeoutMs", "must be between 5 and 5000");
         if (LocalMaxEntries is < 100 or > 10_000_000) yield return SettingName.Problem("Cache:LocalMaxEntries", "must be between 100 and 10000000");

@@ -1,7 +1,10 @@
 namespace Slices.Api.Platform.Events;
 
-/// <summary>An event as the code that reacts to commits sees it: its type and its stream (such as patient/{id}).</summary>
-public sealed record RecordedEvent(string Type, string Stream);
+/// <summary>
+/// An event as the code that reacts to commits sees it: its type and its stream (such as patient/{id}). A null type is
+/// a touch: a change to the stream's state that is no business event (a sync's timestamp), which caches must still see.
+/// </summary>
+public sealed record RecordedEvent(string? Type, string Stream);
 
 /// <summary>Told, after a tenant transaction commits, which events it recorded (never for one that rolled back).</summary>
 public interface ICommitListener
@@ -22,6 +25,8 @@ public static class TransactionEvents
     public static void Begin() => Pending.Value = [];
 
     public static void Record(NewEvent change) => Pending.Value?.Add(new RecordedEvent(change.Type, change.Stream));
+
+    public static void Touch(string stream) => Pending.Value?.Add(new RecordedEvent(null, stream));
 
     /// <summary>What the transaction recorded; collecting stops.</summary>
     public static IReadOnlyList<RecordedEvent> Take()

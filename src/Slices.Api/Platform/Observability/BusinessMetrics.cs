@@ -15,7 +15,7 @@ public static class BusinessMetrics
 
     public static void Committed(IReadOnlyList<RecordedEvent> events)
     {
-        foreach (var recorded in events) Counted.Add(1, new KeyValuePair<string, object?>("type", recorded.Type));
+        foreach (var recorded in events.Where(e => e.Type is not null)) Counted.Add(1, new KeyValuePair<string, object?>("type", recorded.Type));
     }
 
     /// <summary>For changes recorded outside a tenant transaction (a failed sign-in before any tenant is known).</summary>

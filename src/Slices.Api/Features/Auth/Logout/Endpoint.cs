@@ -33,7 +33,7 @@ public sealed class Endpoint(Db db, Sessions sessions, TimeProvider clock) : End
             await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"user/{User.SubjectId()}", "session.logout", new { sessionId }), ct);
             return revoked;
         }, ct);
-        await sessions.ForgetAsync(ended);
+        await sessions.ForgetAsync(practiceId, ended);
         AuthCookies.Clear(HttpContext.Response);
         await Send.NoContentAsync(ct);
     }

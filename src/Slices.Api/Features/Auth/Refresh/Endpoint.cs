@@ -57,7 +57,7 @@ public sealed class Endpoint(Db db, SignIn signIn, Sessions sessions, TimeProvid
             return [];
         }, ct);
 
-        if (revoked is { Count: > 0 }) await sessions.ForgetAsync(revoked);
+        if (revoked is { Count: > 0 }) await sessions.ForgetAsync(practiceId, revoked);
         if (tokens is null) await RefuseAsync(ct);
         else await Send.OkAsync(tokens, ct);
     }

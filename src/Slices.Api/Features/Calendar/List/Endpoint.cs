@@ -1,6 +1,7 @@
 using Dapper;
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Features.Calendar.List;
@@ -16,6 +17,7 @@ public sealed class Endpoint(Db db) : EndpointWithoutRequest<Response>
         Get("/calendar/connections");
         Version(1);
         Permissions(Permission.CalendarConnect);
+        Options(b => b.CacheResponsePerCaller(CacheArea.Calendar, "calendar-connection"));
         Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(401).ProducesProblemDetails(403), clearDefaults: true);
         Summary(s =>
         {

@@ -36,7 +36,7 @@ public sealed class Endpoint(Db db, Sessions sessions) : Endpoint<Request, Respo
             return (before with { RequireMfa = requireMfa }, await SessionData.ActiveIdsAsync(c, tx, ct));
         }, ct);
         // Cached sessions carry whether two-factor is pending: drop them so the rule holds on the next request.
-        await sessions.ForgetAsync(live);
+        await sessions.ForgetAsync(practiceId, live);
         await Send.OkAsync(saved, ct);
     }
 }

@@ -49,7 +49,7 @@ public sealed class Endpoint(Db db, Sessions sessions, TimeProvider clock) : End
         }, ct);
 
         // Cached sessions carry the role: drop them so the change holds on the next request everywhere.
-        await sessions.ForgetAsync(ended);
+        await sessions.ForgetAsync(User.PracticeId(), ended);
         if (req.Role is not null) await sessions.ForgetUserAsync(User.PracticeId(), req.Id, ct);
         await Send.OkAsync(new Response(saved.Id, saved.Name, saved.Email, saved.Role, saved.Disabled), ct);
     }
