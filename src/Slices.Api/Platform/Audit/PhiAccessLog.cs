@@ -49,42 +49,45 @@ public static class PhiAccessLog
     }
 
     /// <summary>
-    /// <see cref="ReadOneAsync"/> through the cache. Every read is still logged, before the record is shown: the request
-    /// whose load ran logged in that same statement; any other (a hit, or a request that shared the load) logs in a
-    /// round trip of its own.
+    /// <see cref="ReadOneAsync"/> through the cache; every read is still logged before the record is shown.
     /// </summary>
     public static async Task<(T? Value, CacheOutcome Outcome)> ReadOneCachedAsync<T>(Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId,
         string read, Guid id, string resourceType, string patientColumn, Func<T, Guid> patientOf, CancellationToken ct) where T : class
     {
-        var loggedHere = false;
-        var (value, outcome) = await cache.GetOrLoadAsync(CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"), async loadCt =>
-        {
-            loggedHere = true;
-            return await ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt);
-        }, ct);
-        if (value is not null && !loggedHere) await LogShownAsync(db, http, practiceId, "read", resourceType, [(id, patientOf(value))], ct);
+        var (value, outcome) = await CachedAndLoggedAsync(cache, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"),
+            loadCt => ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt),
+            found => LogShownAsync(db, http, practiceId, "read", resourceType, [(id, patientOf(found))], ct), ct);
         return (value, outcome);
     }
 
     /// <summary>
-    /// A page of PHI read with <see cref="Logged"/> SQL, through the cache: the request whose load ran logged the rows
-    /// it showed in that statement; every other request logs the rows it is shown in a round trip of its own. The key
-    /// is a digest of the page's parameters, so no PHI (a searched name) is ever part of a Redis key.
+    /// A page of PHI read with <see cref="Logged"/> SQL, through the cache; every read still logs the rows it shows. The
+    /// key is a digest of the page's parameters, so no PHI (a searched name) is ever part of a Redis key.
     /// </summary>
     public static async Task<(IReadOnlyList<T> Rows, CacheOutcome Outcome)> ReadPageCachedAsync<T>(Database.Db db, TwoLevelCache cache, CacheArea area, HttpContext http,
         Guid practiceId, string loggedSql, DynamicParameters parameters, object page, IReadOnlyList<string> tags, int shown, string resourceType,
         Func<T, (Guid Record, Guid Patient)> recordOf, CancellationToken ct)
     {
         var key = $"{resourceType}-page:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(loggedSql + "\n" + JsonSerializer.Serialize(page))))}";
+        var (rows, outcome) = await CachedAndLoggedAsync(cache, area, practiceId, key, tags,
+            async loadCt => await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt),
+            found => LogShownAsync(db, http, practiceId, "list", resourceType, found.Take(shown).Select(recordOf), ct), ct);
+        return (rows ?? [], outcome);
+    }
+
+    // The request whose load ran has logged in the load's own statement; any other request (a hit, or one that shared
+    // the load) logs what it is shown before it is shown.
+    private static async Task<(T? Value, CacheOutcome Outcome)> CachedAndLoggedAsync<T>(TwoLevelCache cache, CacheArea area, Guid practiceId, string key,
+        IReadOnlyList<string> tags, Func<CancellationToken, Task<T?>> readAndLog, Func<T, Task> logShown, CancellationToken ct) where T : class
+    {
         var loggedHere = false;
-        var (rows, outcome) = await cache.GetOrLoadAsync(area, practiceId, key, tags, async loadCt =>
+        var (value, outcome) = await cache.GetOrLoadAsync(area, practiceId, key, tags, loadCt =>
         {
             loggedHere = true;
-            return await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt);
+            return readAndLog(loadCt);
         }, ct);
-        rows ??= [];
-        if (!loggedHere) await LogShownAsync(db, http, practiceId, "list", resourceType, rows.Take(shown).Select(recordOf), ct);
-        return (rows, outcome);
+        if (value is not null && !loggedHere) await logShown(value);
+        return (value, outcome);
     }
 
     private static async Task LogShownAsync(Database.Db db, HttpContext http, Guid practiceId, string action, string resourceType,

@@ -22,11 +22,21 @@ namespace Slices.Api.Platform.Caching;
 /// </summary>
 public sealed class TwoLevelCache : IDisposable
 {
+    private const string Prefix = "slices:cache:";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private readonly IConnectionMultiplexer redis;
     private readonly KeyRing keyRing;
     private readonly CacheOptions options;
     private readonly ILogger<TwoLevelCache> logger;
+    private readonly MemoryCache _memory;
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _tagTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _loads = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(Guid PracticeId, IReadOnlyCollection<string> Tags)> _unsent = new();
+
+    private sealed record Stored(long[] G, string V);
+
+    private sealed record Local(long[] Generations, object Value);
 
     public TwoLevelCache(IConnectionMultiplexer redis, KeyRing keyRing, CacheOptions options, ILogger<TwoLevelCache> logger)
     {
@@ -39,17 +49,6 @@ public sealed class TwoLevelCache : IDisposable
             _ = ResendAsync();
         };
     }
-
-    private const string Prefix = "slices:cache:";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly MemoryCache _memory;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _tagTokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _loads = new(StringComparer.Ordinal);
-
-    private sealed record Stored(long[] G, string V);
-
-    private sealed record Local(long[] Generations, object Value);
 
     public bool Enabled => options.Enabled;
 
@@ -137,23 +136,21 @@ public sealed class TwoLevelCache : IDisposable
     /// <summary>Drops this process's memory copies of the tags' entries (from a commit here, or another instance's message).</summary>
     public void DropLocal(Guid practiceId, IEnumerable<string> tags)
     {
-        foreach (var tag in tags)
-            if (_tagTokens.TryRemove(LocalTag(practiceId, tag), out var source))
-            {
-                source.Cancel();
-                source.Dispose();
-            }
+        foreach (var tag in tags) Expire(LocalTag(practiceId, tag));
     }
 
-    // Tag tokens outlive the entries they guarded (those expire on their own): past a bound, start afresh.
+    // Every memory copy: when Redis is out of reach (invalidations may pass this process by meanwhile), and now and
+    // then as tag tokens outlive the entries they guarded (those expire on their own).
     private void ForgetAllLocal()
     {
-        foreach (var tag in _tagTokens.Keys)
-            if (_tagTokens.TryRemove(tag, out var source))
-            {
-                source.Cancel();
-                source.Dispose();
-            }
+        foreach (var tag in _tagTokens.Keys) Expire(tag);
+    }
+
+    private void Expire(string localTag)
+    {
+        if (!_tagTokens.TryRemove(localTag, out var source)) return;
+        source.Cancel();
+        source.Dispose();
     }
 
     private async Task<T?> LoadOnceAsync<T>(string valueKey, Func<CancellationToken, Task<T?>> load, CancellationToken ct) where T : class
