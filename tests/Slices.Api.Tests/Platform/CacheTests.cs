@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -49,6 +51,24 @@ public sealed class CacheTests
             Assert.Equal($"Santos-{round}", read.GetProperty("familyName").GetString());
             Assert.Equal($"Santos-{round}", found.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == clinic.PatientId).GetProperty("familyName").GetString());
         }
+    }
+
+    [Fact]
+    public async Task A_write_on_one_instance_drops_the_memory_copies_of_the_others_without_them_reading_again()
+    {
+        await using var a = await SlicesApp.StartAsync(_ => { });
+        await using var b = await SecondInstanceAsync(a);
+        var clinic = await Clinic.OpenAsync(a);
+        var cacheOfB = b.Services.GetRequiredService<TwoLevelCache>();
+        var read = await b.AsAdmin(clinic.Practice).GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
+        Assert.True(cacheOfB.InMemory(CacheArea.Patients, clinic.Practice.PracticeId, $"patient:{clinic.PatientId}"));
+
+        var rename = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/patients/{clinic.PatientId}") { Content = JsonContent.Create(new { familyName = "Santos-Pereira" }) };
+        rename.Headers.IfMatch.ParseAdd(read.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await clinic.Admin.SendAsync(rename, Ct)).StatusCode);
+
+        // Only the message on the channel can drop it: B has not read since, and its copy lives for minutes.
+        await Eventually.TrueAsync(() => !cacheOfB.InMemory(CacheArea.Patients, clinic.Practice.PracticeId, $"patient:{clinic.PatientId}"), "B dropped its copy");
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class TwoLevelCache : IDisposable
         Func<CancellationToken, Task<T?>> load, CancellationToken ct) where T : class
     {
         if (!options.Enabled) return (await load(ct), CacheOutcome.Bypass);
-        var valueKey = $"{Prefix}{area.Name}:{practiceId:N}:{key}";
+        var valueKey = ValueKey(area, practiceId, key);
         var local = _memory.Get<Local>(valueKey);
         RedisKey[] keys = [.. local is null ? [(RedisKey)valueKey] : Array.Empty<RedisKey>(), .. tags.Select(t => GenerationKey(practiceId, t))];
 
@@ -132,6 +132,9 @@ public sealed class TwoLevelCache : IDisposable
         var count = _unsent.Count;
         for (var i = 0; i < count && _unsent.TryDequeue(out var unsent); i++) await InvalidateAsync(unsent.PracticeId, unsent.Tags);
     }
+
+    /// <summary>Whether this process holds a usable memory copy of the entry (for tests of invalidation).</summary>
+    internal bool InMemory(CacheArea area, Guid practiceId, string key) => _memory.TryGetValue(ValueKey(area, practiceId, key), out _);
 
     /// <summary>Drops this process's memory copies of the tags' entries (from a commit here, or another instance's message).</summary>
     public void DropLocal(Guid practiceId, IEnumerable<string> tags)
@@ -226,6 +229,8 @@ public sealed class TwoLevelCache : IDisposable
     // The ciphertext is bound to its practice and key: copied under another key or practice, it does not decrypt.
     private static CipherContext Context(CacheArea area, Guid practiceId, string valueKey) =>
         new("cache", area.Name, new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(valueKey)).AsSpan(0, 16)), practiceId);
+
+    private static string ValueKey(CacheArea area, Guid practiceId, string key) => $"{Prefix}{area.Name}:{practiceId:N}:{key}";
 
     private static RedisKey GenerationKey(Guid practiceId, string tag) => $"{Prefix}gen:{practiceId:N}:{tag}";
 
