@@ -6,6 +6,9 @@ namespace Slices.Api.Platform.Database;
 /// <summary>The process's one pooled data source, with retries on transient failures where a retry is safe.</summary>
 public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEnumerable<Events.ICommitListener> commitListeners, ILogger<Db> logger)
 {
+    private const int SealersPerPractice = 4;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _sealing = new();
+
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Opens a pooled connection, retrying while the server is briefly unreachable or refusing connections.</summary>
@@ -34,12 +37,29 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
             "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
         Events.TransactionEvents.Begin();
         var result = await work(connection, transaction);
-        await transaction.CommitAsync(ct);
+        if (Events.TransactionEvents.Sealing) await CommitSealingAsync(practiceId, transaction, ct);
+        else await transaction.CommitAsync(ct);
         var committed = Events.TransactionEvents.Take();
         Observability.BusinessMetrics.Committed(committed);
         if (committed.Count > 0)
             foreach (var listener in commitListeners) await listener.AfterCommitAsync(practiceId, committed);
         return result;
+    }
+
+    // A commit that seals events queues on the practice's chain head in PostgreSQL (migration 0010); past a couple at
+    // once, the others only wake and sleep again there, a convoy that burns the database's CPU. They wait here instead.
+    private async Task CommitSealingAsync(Guid practiceId, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var gate = _sealing.GetOrAdd(practiceId, _ => new SemaphoreSlim(SealersPerPractice));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>

@@ -28,6 +28,9 @@ public static class TransactionEvents
 
     public static void Touch(string stream) => Pending.Value?.Add(new RecordedEvent(null, stream));
 
+    /// <summary>Whether the transaction has events to seal at commit (touches have none).</summary>
+    public static bool Sealing => Pending.Value?.Exists(e => e.Type is not null) == true;
+
     /// <summary>What the transaction recorded; collecting stops.</summary>
     public static IReadOnlyList<RecordedEvent> Take()
     {
