@@ -1,9 +1,13 @@
+using Slices.Api.Features.Audit;
 using Slices.Api.Features.Calendar;
+using Slices.Api.Features.Notifications;
 using Slices.Api.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();
+builder.AddAudit();
 builder.AddCalendar();
+builder.AddNotifications();
 
 var app = builder.Build();
 return await app.RunPlatformAsync(args);

@@ -4,10 +4,12 @@ using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Crypto;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.Database;
+using Slices.Api.Platform.Email;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Health;
 using Slices.Api.Platform.Http;
 using Slices.Api.Platform.Idempotency;
+using Slices.Api.Platform.Jobs;
 using Slices.Api.Platform.Lifecycle;
 using Slices.Api.Platform.Observability;
 using Slices.Api.Platform.Outbox;
@@ -38,6 +40,8 @@ public static class PlatformExtensions
         builder.AddLifecycle();
         builder.AddRateLimits();
         builder.AddOutbox();
+        builder.AddJobs();
+        builder.AddEmail();
         builder.AddApi();
         if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<Development.DemoData>();
     }
@@ -58,6 +62,7 @@ public static class PlatformExtensions
         app.UseRouteCapture();
         app.UseCrossOriginAndTimeouts();
         app.UseAuth();
+        app.UseJobsDashboard();
         app.UseApi();
     }
 

@@ -49,6 +49,8 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["RateLimiting:PermitLimit"] = "100000";
         Settings["RateLimiting:CredentialsPermitLimit"] = "100000";
         Settings["RateLimiting:AccountPermitLimit"] = "100000";
+        // Two job workers per app: enough to run jobs, few connections while many apps run at once.
+        Settings["Jobs:Workers"] = "2";
         // Tests speak plain HTTP to loopback; the HTTPS tests turn this back on.
         Settings["Https:Require"] = "false";
         foreach (var (key, value) in TestStack.Secrets()) Settings[key] = value;

@@ -1,5 +1,6 @@
 using Slices.Api.Features.Calendar.Providers;
 using Slices.Api.Platform.Config;
+using Slices.Api.Platform.Jobs;
 using Slices.Api.Platform.Outbox;
 
 namespace Slices.Api.Features.Calendar;
@@ -16,6 +17,10 @@ public static class CalendarExtensions
         builder.Services.AddSingleton<CalendarTokens>();
         builder.Services.AddSingleton<CalendarSync>();
         builder.Services.AddSingleton<IOutboxConsumer, CalendarOutboxConsumer>();
+        builder.Services.AddSingleton<CalendarConnectionsDue>();
+        builder.Services.AddTransient<CalendarConnectionJobs>();
+        builder.Services.AddRecurringJob<CalendarSyncFanOut>(CalendarSyncFanOut.Id, JobQueues.Bulk, "*/15 * * * *");
+        builder.Services.AddRecurringJob<TokenRefreshFanOut>(TokenRefreshFanOut.Id, JobQueues.Critical, "*/5 * * * *");
     }
 
     private static void Timeout(IServiceProvider services, HttpClient http) =>

@@ -33,7 +33,14 @@ public sealed class CalendarTokens(Db db, KeyRing keyRing, CalendarProviders pro
         """;
 
     /// <summary>A usable access token; <paramref name="rejected"/> is one the provider just refused, which forces a refresh.</summary>
-    public async Task<string> AccessTokenAsync(Guid practiceId, Guid connectionId, string? rejected, CancellationToken ct)
+    public Task<string> AccessTokenAsync(Guid practiceId, Guid connectionId, string? rejected, CancellationToken ct) =>
+        AccessTokenAsync(practiceId, connectionId, rejected, Margin, ct);
+
+    /// <summary>Refreshes the connection's tokens now when the access token expires within <paramref name="within"/> (the refresh job).</summary>
+    public Task RefreshIfExpiringAsync(Guid practiceId, Guid connectionId, TimeSpan within, CancellationToken ct) =>
+        AccessTokenAsync(practiceId, connectionId, null, within > Margin ? within : Margin, ct);
+
+    private async Task<string> AccessTokenAsync(Guid practiceId, Guid connectionId, string? rejected, TimeSpan margin, CancellationToken ct)
     {
         var row = await db.InTenantAsync(practiceId, (c, tx) => c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Read, new { id = connectionId }, tx, cancellationToken: ct)), ct)
                   ?? throw new ReauthRequiredException("the connection no longer exists");
@@ -65,7 +72,7 @@ public sealed class CalendarTokens(Db db, KeyRing keyRing, CalendarProviders pro
             return refreshed.AccessToken;
         }, ct) ?? throw new ReauthRequiredException("the provider refused the grant");
 
-        string? Fresh(Row r) => r.ExpiresAt > clock.GetUtcNow() + Margin ? Decrypt(r.AccessToken, EncryptedColumns.CalendarAccessToken, practiceId, connectionId) : null;
+        string? Fresh(Row r) => r.ExpiresAt > clock.GetUtcNow() + margin ? Decrypt(r.AccessToken, EncryptedColumns.CalendarAccessToken, practiceId, connectionId) : null;
     }
 
     /// <summary>Stores the tokens of a completed authorization, encrypted for this row.</summary>

@@ -4,12 +4,15 @@ using Slices.Api.Platform.Errors;
 
 namespace Slices.Api.Platform.Auth;
 
-/// <summary>With cookie authentication, an unsafe method must echo the CSRF cookie in X-CSRF-Token. Bearer and API-key requests need nothing.</summary>
+/// <summary>
+/// With cookie authentication, an unsafe method must echo the CSRF cookie in X-CSRF-Token. Bearer and API-key requests
+/// need nothing. The jobs dashboard checks its own antiforgery token instead (its page script sends that one).
+/// </summary>
 internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.User.FindFirst(SlicesClaims.Via)?.Value != "cookie" || HttpMethods.IsGet(context.Request.Method) ||
+        if (context.User.FindFirst(SlicesClaims.Via)?.Value != "cookie" || context.Request.Path.StartsWithSegments(Jobs.JobsDashboard.Path) || HttpMethods.IsGet(context.Request.Method) ||
             HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
             return next(context);
 

@@ -1,4 +1,5 @@
 using Slices.Api.Platform.Config;
+using Slices.Api.Platform.Jobs;
 
 namespace Slices.Api.Platform.Crypto;
 
@@ -10,5 +11,6 @@ public static class CryptoExtensions
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<Database.TenantDirectory>();
         builder.Services.AddSingleton<KeyRotation>();
+        builder.Services.AddRecurringJob<ReencryptionJob>(ReencryptionJob.Id, JobQueues.Bulk, "41 * * * *");
     }
 }

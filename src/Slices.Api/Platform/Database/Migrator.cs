@@ -35,6 +35,7 @@ public static class Migrator
                 .PerformUpgrade();
             if (!result.Successful)
                 throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed", result.Error);
+            Jobs.JobSchema.Install(connectionString);
             logger.LogInformation("Migrations applied: {Count} new, {Total} in all", result.Scripts.Count(), EmbeddedScripts.Count);
             return result.Scripts.Count();
         }

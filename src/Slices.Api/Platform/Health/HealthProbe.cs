@@ -23,6 +23,21 @@ public sealed class HealthProbe(NpgsqlDataSource dataSource, IConnectionMultiple
     public Task<DependencyCheck> RedisAsync(CancellationToken ct) => MeasureAsync("redis", async token =>
         await redis.GetDatabase().PingAsync().WaitAsync(token), ct);
 
+    /// <summary>A number the database gives (a backlog), or null when it cannot within the health check's limit.</summary>
+    public async Task<long?> CountAsync(Func<CancellationToken, Task<long>> count, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Limit);
+        try
+        {
+            return await count(timeout.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True once every embedded migration is in the journal; migrations never un-apply, so the answer is kept.</summary>
     public async Task<bool> MigrationsAppliedAsync(CancellationToken ct)
     {

@@ -2,12 +2,17 @@ namespace Slices.Api.Platform.Http;
 
 /// <summary>
 /// The browser-facing protections on every response, errors and redirects included. The API's policy allows nothing
-/// (it serves JSON, never pages); the docs UI under /docs gets its own policy, relaxed only as far as it needs.
+/// (it serves JSON, never pages); the docs UI under /docs and the jobs dashboard under /jobs get their own policies,
+/// relaxed only as far as they need.
 /// API responses that set no caching of their own are not stored anywhere: most of them carry PHI.
 /// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    // The jobs dashboard loads its script and styles from its own routes and has no inline script.
+    private const string JobsPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+                                      "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private const string PermissionsPolicy =
         "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()";
@@ -24,8 +29,9 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
         if (context.Request.Path.StartsWithSegments("/docs")) return DocsPagePolicy.ServeAsync(context, next);
 
-        headers.ContentSecurityPolicy = ApiPolicy;
-        if (context.Request.Path.StartsWithSegments("/api"))
+        var jobs = context.Request.Path.StartsWithSegments(Jobs.JobsDashboard.Path);
+        headers.ContentSecurityPolicy = jobs ? JobsPolicy : ApiPolicy;
+        if (jobs || context.Request.Path.StartsWithSegments("/api"))
         {
             context.Response.OnStarting(() =>
             {

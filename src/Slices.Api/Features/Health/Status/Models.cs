@@ -1,6 +1,9 @@
 namespace Slices.Api.Features.Health.Status;
 
-public sealed record Response(string Status, DateTimeOffset Timestamp, string Release, Services Services);
+public sealed record Response(string Status, DateTimeOffset Timestamp, string Release, Services Services, Jobs Jobs);
+
+/// <summary>Background jobs: how many wait in the queues for a worker (null when the database cannot say).</summary>
+public sealed record Jobs(long? Backlog);
 
 public sealed record Services(Dependency Database, Dependency Redis);
 

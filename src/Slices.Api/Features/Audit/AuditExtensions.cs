@@ -1,0 +1,14 @@
+using Slices.Api.Features.Audit.Daily;
+using Slices.Api.Platform.Config;
+using Slices.Api.Platform.Jobs;
+
+namespace Slices.Api.Features.Audit;
+
+public static class AuditExtensions
+{
+    public static void AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.AddSettings<AuditOptions>(AuditOptions.Section);
+        builder.Services.AddRecurringJob<AuditAggregation>(AuditAggregation.Id, JobQueues.Bulk, "7 * * * *");
+    }
+}

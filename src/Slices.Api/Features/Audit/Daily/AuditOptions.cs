@@ -1,0 +1,16 @@
+using Slices.Api.Platform.Config;
+
+namespace Slices.Api.Features.Audit.Daily;
+
+public sealed class AuditOptions : Settings
+{
+    public const string Section = "Audit";
+
+    /// <summary>How old a log row must be before the daily counts take it (longer than any transaction runs).</summary>
+    public int AggregationSettleSeconds { get; set; } = 300;
+
+    protected override IEnumerable<string> Check()
+    {
+        if (AggregationSettleSeconds is < 0 or > 86_400) yield return SettingName.Problem("Audit:AggregationSettleSeconds", "must be between 0 and 86400");
+    }
+}
