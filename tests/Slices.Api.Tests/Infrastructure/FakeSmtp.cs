@@ -46,6 +46,9 @@ public sealed class FakeSmtp : IAsyncDisposable
         settings["Email:From"] = "Slices <no-reply@slices.test>";
     }
 
+    /// <summary>While set, the relay answers every message with a temporary failure (451), as a relay in trouble does.</summary>
+    public bool Refusing { get; set; }
+
     public void Hold() => Interlocked.Exchange(ref _release, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public void Release() => _release.TrySetResult();
@@ -98,7 +101,7 @@ public sealed class FakeSmtp : IAsyncDisposable
                         await writer.WriteLineAsync("250 OK");
                         break;
                     case "MAIL":
-                        await writer.WriteLineAsync("250 OK");
+                        await writer.WriteLineAsync(Refusing ? "451 4.3.0 Try again later" : "250 OK");
                         break;
                     case "RCPT":
                         recipients.Add(line[(line.IndexOf('<') + 1)..line.IndexOf('>')]);

@@ -5,6 +5,7 @@ using Dapper;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Slices.Api.Platform.Jobs;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
@@ -125,11 +126,91 @@ public sealed class JobsTests
     }
 
     [Fact]
+    public async Task A_job_that_keeps_failing_is_retried_then_parked_as_failed_and_an_operator_requeues_it_from_the_dashboard()
+    {
+        await using var smtp = FakeSmtp.Start();
+        smtp.Refusing = true;
+        void Settings(Dictionary<string, string?> s)
+        {
+            smtp.Configure(s);
+            s["Outbox:PollIntervalMs"] = "50";
+            s["Jobs:RetryAttempts"] = "2";
+            s["Jobs:RetryBaseSeconds"] = "1";
+            s["Jobs:SchedulePollingMs"] = "200";
+            s["METRICS_TOKEN"] = "jobs-metrics-token-0123456789abcdef0123456789";
+        }
+        await using var app = await SlicesApp.StartAsync(Settings);
+        var booked = await PatientWithEmail.BookAsync(app, Clinic.Slot(10));
+        await using var db = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        const string emailJobs = "SELECT id, statename FROM hangfire.job WHERE invocationdata ->> 'Type' LIKE '%AppointmentEmailJob%' AND arguments::text LIKE '%confirmation%'";
+
+        // The first attempt and two retries meet a relay that refuses: the job is parked as failed.
+        var failed = await Eventually.ValueAsync(() => db.QueryAsync<(long Id, string State)>(emailJobs), jobs => jobs.Any(j => j.State == "Failed"), "the email job failed");
+        var jobId = Assert.Single(failed).Id;
+        Assert.Equal(2, await db.QuerySingleAsync<long>("SELECT count(*) FROM hangfire.state WHERE jobid = @jobId AND name = 'Scheduled'", new { jobId }));
+        var metrics = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        metrics.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "jobs-metrics-token-0123456789abcdef0123456789");
+        var scraped = await (await app.CreateClient().SendAsync(metrics, Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("job=\"AppointmentEmailJob\",outcome=\"failed\"} 1", scraped, StringComparison.Ordinal);
+        Assert.Contains("job=\"AppointmentEmailJob\",outcome=\"retried\"} 2", scraped, StringComparison.Ordinal);
+        Assert.Contains("slices_jobs_queue_latency_seconds_bucket{otel_scope_name=\"Slices.Jobs\",job=\"AppointmentEmailJob\",le=\"0.005\"}", scraped, StringComparison.Ordinal);
+        Assert.Empty(smtp.Delivered);
+
+        // The relay is back; an operator requeues the job from the dashboard (its buttons carry an antiforgery token).
+        smtp.Refusing = false;
+        await using var withOperator = await SlicesApp.StartAsync(s =>
+        {
+            Settings(s);
+            s["DATABASE_URL"] = app.Settings["DATABASE_URL"];
+            s["MIGRATIONS_DATABASE_URL"] = app.Settings["MIGRATIONS_DATABASE_URL"];
+            s["Operator:PracticeId"] = booked.Clinic.Practice.PracticeId.ToString();
+        });
+        var operatorClient = withOperator.AsAdmin(booked.Clinic.Practice);
+        var page = await (await operatorClient.GetAsync("/jobs/jobs/failed", Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains($"/jobs/jobs/details/{jobId}", page, StringComparison.Ordinal);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "<meta name=\"csrf-token\" content=\"([^\"]+)\"").Groups[1].Value;
+        var forged = await operatorClient.PostAsync("/jobs/jobs/failed/requeue", new FormUrlEncodedContent([new("jobs[]", jobId.ToString(CultureInfo.InvariantCulture))]), Ct);
+        var requeue = new HttpRequestMessage(HttpMethod.Post, "/jobs/jobs/failed/requeue") { Content = new FormUrlEncodedContent([new("jobs[]", jobId.ToString(CultureInfo.InvariantCulture))]) };
+        requeue.Headers.Add("RequestVerificationToken", token);
+        var requeued = await operatorClient.SendAsync(requeue, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.True(requeued.IsSuccessStatusCode, requeued.StatusCode.ToString());
+        await Eventually.ValueAsync(() => db.QueryAsync<(long Id, string State)>(emailJobs), jobs => jobs.Single().State == "Succeeded", "the requeued job succeeded");
+        Assert.Equal(booked.PatientEmail, Assert.Single(smtp.Delivered).To.Mailboxes.Single().Address);
+    }
+
+    [Fact]
+    public async Task A_free_worker_takes_critical_jobs_first_then_default_then_low()
+    {
+        await using var api = await SlicesApp.StartAsync(s => s["SLICES_ROLE"] = "api"); // enqueues only
+        var jobs = api.Services.GetRequiredService<IBackgroundJobClient>();
+        List<string> Enqueue(string queue) => [.. Enumerable.Range(0, 3).Select(_ => jobs.Enqueue<ExpiredDataPurge>(queue, j => j.RunAsync(CancellationToken.None)))];
+        var low = Enqueue(JobQueues.Low);
+        var normal = Enqueue(JobQueues.Default);
+        var critical = Enqueue(JobQueues.Critical);
+
+        await using var worker = await SlicesApp.StartAsync(s =>
+        {
+            s["DATABASE_URL"] = api.Settings["DATABASE_URL"];
+            s["MIGRATIONS_DATABASE_URL"] = api.Settings["MIGRATIONS_DATABASE_URL"];
+            s["Jobs:Workers"] = "1";
+        });
+        await using var db = new NpgsqlConnection(TestStack.AdminConnectionStringFor(api.Database));
+        var ids = critical.Concat(normal).Concat(low).Select(long.Parse).ToArray();
+        await Eventually.ValueAsync(() => db.QuerySingleAsync<long>("SELECT count(*) FROM hangfire.job WHERE id = ANY(@ids) AND statename = 'Succeeded'", new { ids }),
+            n => n == ids.Length, "every job ran");
+
+        var started = await db.QueryAsync<long>("SELECT jobid FROM hangfire.state WHERE name = 'Processing' AND jobid = ANY(@ids) ORDER BY id", new { ids });
+        Assert.Equal(ids, started);
+    }
+
+    [Fact]
     public async Task Health_counts_the_jobs_waiting_for_a_worker()
     {
         await using var api = await SlicesApp.StartAsync(s => s["SLICES_ROLE"] = "api"); // no worker here to take them
         var jobs = api.Services.GetRequiredService<IBackgroundJobClient>();
-        for (var i = 0; i < 3; i++) jobs.Enqueue<Slices.Api.Platform.Jobs.ExpiredDataPurge>(Slices.Api.Platform.Jobs.JobQueues.Bulk, j => j.RunAsync(CancellationToken.None));
+        for (var i = 0; i < 3; i++) jobs.Enqueue<ExpiredDataPurge>(JobQueues.Low, j => j.RunAsync(CancellationToken.None));
 
         var health = await (await api.CreateClient().GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK);
 

@@ -9,6 +9,6 @@ public static class AuditExtensions
     public static void AddAudit(this WebApplicationBuilder builder)
     {
         builder.AddSettings<AuditOptions>(AuditOptions.Section);
-        builder.Services.AddRecurringJob<AuditAggregation>(AuditAggregation.Id, JobQueues.Bulk, "7 * * * *");
+        builder.Services.AddRecurringJob<AuditAggregation>(AuditAggregation.Id, JobQueues.Low, "7 * * * *");
     }
 }

@@ -19,7 +19,7 @@ public static class CalendarExtensions
         builder.Services.AddSingleton<IOutboxConsumer, CalendarOutboxConsumer>();
         builder.Services.AddSingleton<CalendarConnectionsDue>();
         builder.Services.AddTransient<CalendarConnectionJobs>();
-        builder.Services.AddRecurringJob<CalendarSyncFanOut>(CalendarSyncFanOut.Id, JobQueues.Bulk, "*/15 * * * *");
+        builder.Services.AddRecurringJob<CalendarSyncFanOut>(CalendarSyncFanOut.Id, JobQueues.Low, "*/15 * * * *");
         builder.Services.AddRecurringJob<TokenRefreshFanOut>(TokenRefreshFanOut.Id, JobQueues.Critical, "*/5 * * * *");
     }
 

@@ -14,7 +14,7 @@ public sealed class CalendarSyncFanOut(CalendarConnectionsDue due, IBackgroundJo
     public async Task RunAsync(CancellationToken ct)
     {
         foreach (var (practiceId, connectionId) in await due.ConnectedAsync(null, ct))
-            jobs.Enqueue<CalendarConnectionJobs>(JobQueues.Bulk, j => j.ReconcileAsync(practiceId, connectionId, CancellationToken.None));
+            jobs.Enqueue<CalendarConnectionJobs>(JobQueues.Low, j => j.ReconcileAsync(practiceId, connectionId, CancellationToken.None));
     }
 }
 

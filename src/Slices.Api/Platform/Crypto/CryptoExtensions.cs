@@ -11,6 +11,6 @@ public static class CryptoExtensions
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<Database.TenantDirectory>();
         builder.Services.AddSingleton<KeyRotation>();
-        builder.Services.AddRecurringJob<ReencryptionJob>(ReencryptionJob.Id, JobQueues.Bulk, "41 * * * *");
+        builder.Services.AddRecurringJob<ReencryptionJob>(ReencryptionJob.Id, JobQueues.Low, "41 * * * *");
     }
 }

@@ -7,6 +7,9 @@ namespace Slices.Api.Platform.Email;
 /// <summary>One message, already rendered: who it goes to, and a Message-ID fixed by what it is about (so a resend is recognisable).</summary>
 public sealed record OutgoingEmail(string To, string ToName, string Subject, string Text, string Html, string MessageId, string? FromName = null);
 
+/// <summary>The relay did not take an email; retrying later may succeed.</summary>
+public sealed class EmailNotSentException(string reason) : Exception(reason);
+
 /// <summary>Sends over SMTP with MailKit, one connection per message (notifications are not bulk mail).</summary>
 public sealed class EmailSender(EmailOptions options, ILogger<EmailSender> logger)
 {
@@ -30,10 +33,18 @@ public sealed class EmailSender(EmailOptions options, ILogger<EmailSender> logge
             "none" => SecureSocketOptions.None,
             _ => SecureSocketOptions.StartTls,
         };
-        await client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
-        if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", ct);
-        await client.SendAsync(message, ct);
-        await client.DisconnectAsync(true, ct);
+        try
+        {
+            await client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
+            if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", ct);
+            await client.SendAsync(message, ct);
+            await client.DisconnectAsync(true, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A relay's answer can quote the recipient's address: what is kept (job state, logs) is the kind of failure only.
+            throw new EmailNotSentException(e is SmtpCommandException command ? $"the relay answered {(int)command.StatusCode}" : $"the relay could not be reached ({e.GetType().Name})");
+        }
         logger.LogInformation("Email {MessageId} handed to the relay", email.MessageId); // never the address or the content
     }
 }

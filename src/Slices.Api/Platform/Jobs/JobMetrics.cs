@@ -17,8 +17,10 @@ public sealed class JobMetrics : JobFilterAttribute, IClientFilter, IServerFilte
     public static readonly Meter Meter = new("Slices.Jobs");
     private static readonly Counter<long> Enqueued = Meter.CreateCounter<long>("slices.jobs.enqueued", description: "Jobs created, by job type");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("slices.jobs.outcomes", description: "Jobs finished, by job type and outcome (succeeded, retried, failed)");
-    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>("slices.jobs.queue_latency", "s", "From enqueued to started, by job type");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("slices.jobs.duration", "s", "How long a job ran, by job type");
+    // Seconds, from a few milliseconds (a free worker) to minutes (a backlog).
+    private static readonly InstrumentAdvice<double> Buckets = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900] };
+    private static readonly Histogram<double> Latency = Meter.CreateHistogram("slices.jobs.queue_latency", "s", "From enqueued to started, by job type", advice: Buckets);
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram("slices.jobs.duration", "s", "How long a job ran, by job type", advice: Buckets);
 
     private const string EnqueuedAt = "slices.enqueuedAt";
     private const string Started = "slices.started";

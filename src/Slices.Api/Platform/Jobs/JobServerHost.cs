@@ -11,7 +11,7 @@ namespace Slices.Api.Platform.Jobs;
 /// </summary>
 public sealed class JobServerHost(
     ProcessOptions process, JobsOptions options, JobStorage storage, IJobFilterProvider filters, JobActivator activator,
-    IRecurringJobManager recurring, IEnumerable<RecurringSchedule> schedules, ILogger<JobServerHost> logger) : IHostedService, IAsyncDisposable
+    IRecurringJobManager recurring, IEnumerable<RecurringSchedule> schedules, ILoggerFactory loggers, ILogger<JobServerHost> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private BackgroundJobServer? _server;
@@ -20,6 +20,7 @@ public sealed class JobServerHost(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!process.RunsBackgroundWork) return Task.CompletedTask;
+        HangfireLogs.Attach(loggers);
         var serverOptions = new BackgroundJobServerOptions
         {
             ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}",
@@ -74,6 +75,7 @@ public sealed class JobServerHost(
         if (_server is null) return;
         _server.SendStop();
         await _server.WaitForShutdownAsync(cancellationToken);
+        HangfireLogs.Detach(loggers);
     }
 
     public ValueTask DisposeAsync()

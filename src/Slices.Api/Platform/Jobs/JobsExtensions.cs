@@ -18,7 +18,7 @@ public static class JobsExtensions
     public static void AddJobs(this WebApplicationBuilder builder)
     {
         builder.AddSettings<JobsOptions>(JobsOptions.Section);
-        GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+        ConfigureSerialization();
         builder.Services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<JobsOptions>()));
         builder.Services.AddSingleton<IJobFilterProvider>(sp => CreateFilters(sp.GetRequiredService<JobsOptions>()));
         builder.Services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
@@ -26,11 +26,15 @@ public static class JobsExtensions
         builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSingleton<JobBacklog>();
         builder.Services.AddHostedService<JobServerHost>();
-        builder.Services.AddRecurringJob<ExpiredDataPurge>(ExpiredDataPurge.Id, JobQueues.Bulk, "17 * * * *");
+        builder.Services.AddRecurringJob<ExpiredDataPurge>(ExpiredDataPurge.Id, JobQueues.Low, "17 * * * *");
         builder.Services.AddAntiforgery(); // the dashboard's own CSRF protection for its buttons
     }
 
-    private static PostgreSqlStorage CreateStorage(DatabaseOptions database, JobsOptions jobs)
+    /// <summary>How jobs are written down (process-wide in Hangfire, the same for every app): compact, version-independent type names.</summary>
+    internal static void ConfigureSerialization() =>
+        GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+
+    internal static PostgreSqlStorage CreateStorage(DatabaseOptions database, JobsOptions jobs)
     {
         var connection = database.AppConnection();
         connection.ApplicationName = "slices-jobs";
@@ -49,7 +53,7 @@ public static class JobsExtensions
     }
 
     /// <summary>Retries with exponential backoff and jitter, capped, then the failed state; metrics; the dashboard's history.</summary>
-    private static JobFilterCollection CreateFilters(JobsOptions options)
+    internal static JobFilterCollection CreateFilters(JobsOptions options)
     {
         var filters = new JobFilterCollection();
         filters.Add(new StatisticsHistoryAttribute());

@@ -16,8 +16,11 @@ public sealed class JobsOptions : Settings
     /// <summary>How often delayed jobs, retries and recurring schedules are checked for being due.</summary>
     public int SchedulePollingMs { get; set; } = 5000;
 
-    /// <summary>A job whose worker died (no heartbeat) goes back to its queue after this long.</summary>
-    public int InvisibilitySeconds { get; set; } = 300;
+    /// <summary>
+    /// A job whose worker died goes back to its queue after this long. A running job's worker keeps extending it, so
+    /// it bounds how late a job is after a crash, not how long a job may run.
+    /// </summary>
+    public int InvisibilitySeconds { get; set; } = 60;
 
     /// <summary>Attempts after the first before a job is parked as failed (an operator can requeue it from /jobs).</summary>
     public int RetryAttempts { get; set; } = 10;

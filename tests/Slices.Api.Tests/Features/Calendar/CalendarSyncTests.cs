@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Slices.Api.Tests.Infrastructure;
 
@@ -49,6 +50,31 @@ public sealed class CalendarSyncTests(CalendarApp app) : IClassFixture<CalendarA
         Assert.StartsWith("v1:t1:", row.Refresh, StringComparison.Ordinal);
         var events = await (await clinic.Admin.GetAsync($"/api/v1/audit/events?stream=calendar-connection/{connection.GetProperty("id").GetGuid()}", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "calendar.connected");
+    }
+
+    [Fact]
+    public async Task The_recurring_jobs_reconcile_every_connected_calendar_and_refresh_tokens_about_to_expire()
+    {
+        var connected = await ConnectedClinic.OpenAsync(app, Fake, "google");
+        await using var db = await DatabaseAsync();
+        const string lastSync = "SELECT last_sync_at FROM calendar_connections WHERE id = @id";
+        await Eventually.ValueAsync(() => db.QuerySingleAsync<DateTimeOffset?>(lastSync, new { id = connected.ConnectionId }), at => at is not null, "the first sync after connecting");
+        Fake.AddOwnEvent(connected.Account, Clinic.Slot(13), Clinic.Slot(14));
+        var jobs = app.Services.GetRequiredService<Hangfire.IRecurringJobManager>();
+
+        jobs.Trigger("calendar-sync");
+
+        await Eventually.ValueAsync(() => db.QuerySingleAsync<long>("SELECT count(*) FROM calendar_busy WHERE connection_id = @id", new { id = connected.ConnectionId }),
+            n => n == 1, "the clinician's own busy time pulled by the 15-minute sync");
+
+        var grants = Fake.RefreshGrants;
+        await db.ExecuteAsync("UPDATE calendar_connections SET expires_at = now() + interval '8 minutes' WHERE id = @id", new { id = connected.ConnectionId });
+        jobs.Trigger("calendar-token-refresh");
+
+        var expires = await Eventually.ValueAsync(() => db.QuerySingleAsync<DateTimeOffset>("SELECT expires_at FROM calendar_connections WHERE id = @id", new { id = connected.ConnectionId }),
+            at => at > DateTimeOffset.UtcNow.AddMinutes(30), "the token refreshed ahead of its expiry");
+        Assert.True(Fake.RefreshGrants > grants);
+        Assert.True(expires > DateTimeOffset.UtcNow.AddMinutes(30));
     }
 
     [Fact]
