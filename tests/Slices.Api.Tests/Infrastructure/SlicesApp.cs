@@ -36,6 +36,15 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         return app;
     }
 
+    /// <summary>Another instance on this one's database and Redis, as a second pod would be, with settings of its own.</summary>
+    public Task<SlicesApp> StartAnotherAsync(Action<Dictionary<string, string?>>? more = null) => StartAsync(s =>
+    {
+        s["DATABASE_URL"] = Settings["DATABASE_URL"];
+        s["MIGRATIONS_DATABASE_URL"] = Settings["MIGRATIONS_DATABASE_URL"];
+        s["REDIS_URL"] = Settings["REDIS_URL"];
+        more?.Invoke(s);
+    });
+
     public async ValueTask InitializeAsync()
     {
         Database = _cloneDatabase ? await TestDatabases.CloneAsync() : await TestDatabases.CreateEmptyAsync();

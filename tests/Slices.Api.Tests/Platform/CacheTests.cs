@@ -15,20 +15,11 @@ public sealed class CacheTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<SlicesApp> SecondInstanceAsync(SlicesApp first, Action<Dictionary<string, string?>>? more = null) =>
-        SlicesApp.StartAsync(s =>
-        {
-            s["DATABASE_URL"] = first.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = first.Settings["MIGRATIONS_DATABASE_URL"];
-            s["REDIS_URL"] = first.Settings["REDIS_URL"];
-            more?.Invoke(s);
-        });
-
     [Fact]
     public async Task A_read_on_one_instance_after_a_write_on_another_never_returns_the_old_value()
     {
         await using var a = await SlicesApp.StartAsync(_ => { });
-        await using var b = await SecondInstanceAsync(a);
+        await using var b = await a.StartAnotherAsync();
         var clinic = await Clinic.OpenAsync(a);
         var onB = b.AsAdmin(clinic.Practice);
         await clinic.Admin.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
@@ -57,7 +48,7 @@ public sealed class CacheTests
     public async Task A_write_on_one_instance_drops_the_memory_copies_of_the_others_without_them_reading_again()
     {
         await using var a = await SlicesApp.StartAsync(_ => { });
-        await using var b = await SecondInstanceAsync(a);
+        await using var b = await a.StartAnotherAsync();
         var clinic = await Clinic.OpenAsync(a);
         var cacheOfB = b.Services.GetRequiredService<TwoLevelCache>();
         var read = await b.AsAdmin(clinic.Practice).GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
@@ -75,7 +66,7 @@ public sealed class CacheTests
     public async Task A_booking_on_one_instance_takes_its_slot_out_of_the_availability_another_instance_has_cached()
     {
         await using var a = await SlicesApp.StartAsync(_ => { });
-        await using var b = await SecondInstanceAsync(a);
+        await using var b = await a.StartAnotherAsync();
         var clinic = await Clinic.OpenAsync(a);
         var onB = b.AsAdmin(clinic.Practice);
         var day = Clinic.Slot(0);
@@ -120,7 +111,7 @@ public sealed class CacheTests
         Assert.DoesNotContain("Northcote", north, StringComparison.Ordinal);
         Assert.True(await db.KeyTimeToLiveAsync(northKey) <= TimeSpan.FromMinutes(5));
         await db.StringSetAsync(southKey, north, TimeSpan.FromMinutes(5));
-        var restarted = await SecondInstanceAsync(app); // no memory copy: it goes to Redis
+        var restarted = await app.StartAnotherAsync(); // no memory copy: it goes to Redis
         await using (restarted)
             Assert.Equal("Southwell", (await ReadAsync(restarted, two, id)).GetProperty("familyName").GetString());
     }

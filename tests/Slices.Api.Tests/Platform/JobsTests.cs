@@ -69,12 +69,7 @@ public sealed class JobsTests
             s["Jobs:SchedulePollingMs"] = "100";
         }
         await using var first = await SlicesApp.StartAsync(EverySecond);
-        await using var second = await SlicesApp.StartAsync(s =>
-        {
-            EverySecond(s);
-            s["DATABASE_URL"] = first.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = first.Settings["MIGRATIONS_DATABASE_URL"];
-        });
+        await using var second = await first.StartAnotherAsync(EverySecond);
         await using var db = new NpgsqlConnection(TestStack.AdminConnectionStringFor(first.Database));
         const string runs = """
             SELECT t.value FROM hangfire.job j
@@ -158,11 +153,9 @@ public sealed class JobsTests
 
         // The relay is back; an operator requeues the job from the dashboard (its buttons carry an antiforgery token).
         smtp.Refusing = false;
-        await using var withOperator = await SlicesApp.StartAsync(s =>
+        await using var withOperator = await app.StartAnotherAsync(s =>
         {
             Settings(s);
-            s["DATABASE_URL"] = app.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = app.Settings["MIGRATIONS_DATABASE_URL"];
             s["Operator:PracticeId"] = booked.Clinic.Practice.PracticeId.ToString();
         });
         var operatorClient = withOperator.AsAdmin(booked.Clinic.Practice);
@@ -190,12 +183,7 @@ public sealed class JobsTests
         var normal = Enqueue(JobQueues.Default);
         var critical = Enqueue(JobQueues.Critical);
 
-        await using var worker = await SlicesApp.StartAsync(s =>
-        {
-            s["DATABASE_URL"] = api.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = api.Settings["MIGRATIONS_DATABASE_URL"];
-            s["Jobs:Workers"] = "1";
-        });
+        await using var worker = await api.StartAnotherAsync(s => s["Jobs:Workers"] = "1");
         await using var db = new NpgsqlConnection(TestStack.AdminConnectionStringFor(api.Database));
         var ids = critical.Concat(normal).Concat(low).Select(long.Parse).ToArray();
         await Eventually.ValueAsync(() => db.QuerySingleAsync<long>("SELECT count(*) FROM hangfire.job WHERE id = ANY(@ids) AND statename = 'Succeeded'", new { ids }),
@@ -223,13 +211,7 @@ public sealed class JobsTests
         await using var app = await SlicesApp.StartAsync(_ => { });
         var operatorPractice = await app.SignUpAsync("Operator Clinic");
         var other = await app.SignUpAsync("Other Clinic");
-        await using var withOperator = await SlicesApp.StartAsync(s =>
-        {
-            s["DATABASE_URL"] = app.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = app.Settings["MIGRATIONS_DATABASE_URL"];
-            s["REDIS_URL"] = app.Settings["REDIS_URL"];
-            s["Operator:PracticeId"] = operatorPractice.PracticeId.ToString();
-        });
+        await using var withOperator = await app.StartAnotherAsync(s => s["Operator:PracticeId"] = operatorPractice.PracticeId.ToString());
 
         var anonymous = await withOperator.CreateClient().GetAsync("/jobs", Ct);
         var otherAdmin = await withOperator.AsAdmin(other).GetAsync("/jobs", Ct);

@@ -11,12 +11,9 @@ public sealed class CalendarFleetTests
 
     /// <summary>A second instance on the first one's database and Redis, with settings of its own.</summary>
     private static Task<SlicesApp> SecondInstanceAsync(SlicesApp first, FakeCalendars fake, Action<Dictionary<string, string?>>? more = null) =>
-        SlicesApp.StartAsync(s =>
+        first.StartAnotherAsync(s =>
         {
             CalendarApp.Configure(s, fake);
-            s["DATABASE_URL"] = first.Settings["DATABASE_URL"];
-            s["MIGRATIONS_DATABASE_URL"] = first.Settings["MIGRATIONS_DATABASE_URL"];
-            s["REDIS_URL"] = first.Settings["REDIS_URL"];
             more?.Invoke(s);
         });
 
