@@ -206,6 +206,26 @@ public sealed class JobsTests
     }
 
     [Fact]
+    public async Task After_a_key_rotation_the_reencryption_job_moves_every_value_to_the_new_key()
+    {
+        await using var app = await SlicesApp.StartAsync(s => s["SLICES_ROLE"] = "api"); // the worker is the rotated instance
+        var practice = await app.SignUpAsync();
+        await (await app.AsAdmin(practice).PostAsync("/api/v1/auth/mfa/totp", null, Ct)).JsonAsync(HttpStatusCode.OK); // a TOTP secret under t1
+        await using var rotated = await app.StartAnotherAsync(s =>
+        {
+            s["Crypto:Keys:t2"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            s["Crypto:ActiveKeyId"] = "t2";
+        });
+        await using var db = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        const string secret = "SELECT totp_secret FROM users WHERE id = @AdminId";
+        Assert.StartsWith("v1:t1:", await db.QuerySingleAsync<string>(secret, practice), StringComparison.Ordinal);
+
+        rotated.Services.GetRequiredService<IRecurringJobManager>().Trigger("reencrypt");
+
+        await Eventually.ValueAsync(() => db.QuerySingleAsync<string>(secret, practice), v => v.StartsWith("v1:t2:", StringComparison.Ordinal), "the secret moved to t2");
+    }
+
+    [Fact]
     public async Task The_dashboard_is_for_the_operator_practices_admins_only()
     {
         await using var app = await SlicesApp.StartAsync(_ => { });
