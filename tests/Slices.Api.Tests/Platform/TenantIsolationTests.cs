@@ -12,10 +12,10 @@ namespace Slices.Api.Tests.Platform;
 public sealed class TenantIsolationTests(SlicesApp app) : IClassFixture<SlicesApp>
 {
     // Every table but these holds one practice's data: the login and tenant directories, the migrations journal,
-    // and the outbox with its consumer list (ids and event types only).
+    // the outbox with its consumer list, and the webhook queue (ids and event types only).
     private const string TenantTablesSql = """
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('user_logins', 'schema_migrations', 'tenant_directory', 'event_consumers', 'outbox')
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('user_logins', 'schema_migrations', 'tenant_directory', 'event_consumers', 'outbox', 'webhook_queue')
         ORDER BY 1
         """;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

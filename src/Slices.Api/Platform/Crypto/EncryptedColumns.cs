@@ -13,6 +13,8 @@ public static class EncryptedColumns
     public static readonly EncryptedColumn CalendarAccessToken = new("calendar_connections", "access_token");
     public static readonly EncryptedColumn CalendarRefreshToken = new("calendar_connections", "refresh_token");
     public static readonly EncryptedColumn OAuthCodeVerifier = new("calendar_oauth_states", "code_verifier");
+    public static readonly EncryptedColumn WebhookSecret = new("webhook_endpoints", "secret");
+    public static readonly EncryptedColumn WebhookPreviousSecret = new("webhook_endpoints", "previous_secret");
 
-    public static readonly IReadOnlyList<EncryptedColumn> All = [TotpSecret, CalendarAccessToken, CalendarRefreshToken, OAuthCodeVerifier];
+    public static readonly IReadOnlyList<EncryptedColumn> All = [TotpSecret, CalendarAccessToken, CalendarRefreshToken, OAuthCodeVerifier, WebhookSecret, WebhookPreviousSecret];
 }

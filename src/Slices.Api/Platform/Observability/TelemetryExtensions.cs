@@ -13,7 +13,7 @@ public static class TelemetryExtensions
     /// <summary>The meters served at /metrics besides ASP.NET Core's, HttpClient's and the runtime's.</summary>
     private static readonly string[] Meters =
     [
-        "Npgsql", Redis.RedisMetrics.Meter.Name, BusinessMetrics.Meter.Name, RateLimiting.RateLimitGate.Meter.Name, Outbox.OutboxWorker.Meter.Name, Caching.CacheMetrics.Meter.Name, Jobs.JobMetrics.Meter.Name,
+        "Npgsql", Redis.RedisMetrics.Meter.Name, BusinessMetrics.Meter.Name, RateLimiting.RateLimitGate.Meter.Name, Outbox.OutboxWorker.Meter.Name, Caching.CacheMetrics.Meter.Name, Jobs.JobMetrics.Meter.Name, Features.Webhooks.WebhookDispatcher.Meter.Name,
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
     ];
 

@@ -9,12 +9,18 @@ public static class OutboxExtensions
         builder.AddSettings<ProcessOptions>(ProcessOptions.Section, ProcessOptions.ApplyAliases);
         builder.AddSettings<OutboxOptions>(OutboxOptions.Section);
         builder.Services.AddSingleton<OutboxStore>();
-        builder.Services.AddSingleton<OutboxWorker>();
-        builder.Services.AddHostedService(sp => new BackgroundRole(sp.GetRequiredService<ProcessOptions>(), sp.GetRequiredService<OutboxWorker>()));
+        builder.Services.AddBackgroundWork<OutboxWorker>();
     }
 
-    /// <summary>Starts the worker only in a process whose role runs background work.</summary>
-    private sealed class BackgroundRole(ProcessOptions process, OutboxWorker worker) : IHostedService
+    /// <summary>A background service that runs only in a process whose role runs background work.</summary>
+    public static void AddBackgroundWork<T>(this IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => new BackgroundRole<T>(sp.GetRequiredService<ProcessOptions>(), sp.GetRequiredService<T>()));
+    }
+
+    // Generic so each service gets its own registration: hosted services are registered once per implementation type.
+    private sealed class BackgroundRole<T>(ProcessOptions process, T worker) : IHostedService where T : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => process.RunsBackgroundWork ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
 

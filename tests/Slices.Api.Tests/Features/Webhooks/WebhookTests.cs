@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Slices.Api.Tests.Infrastructure;
+
+namespace Slices.Api.Tests.Features.Webhooks;
+
+public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private WebhookReceiver Receiver => app.Receiver;
+
+    private static async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient admin, string url, params string[] events)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url, events, description = "test receiver" }, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        var created = await response.JsonAsync(HttpStatusCode.Created);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("secret").GetString()!);
+    }
+
+    private static async Task<T> WithinAsync<T>(TimeSpan limit, Func<T> read, Func<T, bool> done, string what)
+    {
+        var until = DateTime.UtcNow + limit;
+        var value = read();
+        while (!done(value) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, Ct);
+            value = read();
+        }
+        Assert.True(done(value), $"after {limit.TotalSeconds} s, still not: {what}");
+        return value;
+    }
+
+    [Fact]
+    public async Task Every_one_of_a_thousand_events_is_delivered_with_a_valid_signature_while_the_receiver_fails_30_percent_of_attempts()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var url = $"{Receiver.Url}?practice={practice.PracticeId}";
+        var (_, secret) = await SubscribeAsync(admin, url, "patient.created");
+        Receiver.FailRate = 0.3;
+        var patients = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (i, ct) =>
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/patients", new { givenName = "Ana", familyName = $"Webhook{i}", dateOfBirth = "1990-01-01", sex = "female" }, ct);
+            patients.Add((await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+        });
+
+        bool Mine(WebhookReceiver.Received r) => r.Body.Contains("\"patient.created\"", StringComparison.Ordinal) && patients.Contains(PatientOf(r));
+        var delivered = await WithinAsync(TimeSpan.FromSeconds(180), () => Receiver.Delivered.Where(Mine).Select(r => r.MessageId).Distinct().Count(), n => n == 1000, "1000 messages delivered");
+        Receiver.FailRate = 0;
+
+        var mine = Receiver.Requests.Where(Mine).ToList();
+        Assert.All(mine, r => Assert.True(WebhookReceiver.IsSignedBy(r, secret), $"bad signature on {r.MessageId}"));
+        Assert.Equal(1000, delivered);
+        Assert.Equal(patients.Order(), mine.Select(PatientOf).Distinct().Order());
+        Assert.All(mine, r => Assert.DoesNotContain("Webhook", r.Body, StringComparison.Ordinal)); // ids, not names
+        // A message keeps its webhook-id and body on every retry.
+        Assert.All(mine.GroupBy(r => r.MessageId), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        var failedAttempts = mine.Count(r => !r.Answered2xx);
+        Assert.InRange((double)failedAttempts / mine.Count, 0.2, 0.4);
+        var stats = await WithinAsync(TimeSpan.FromSeconds(30), () => admin.GetAsync("/api/v1/webhooks/stats", Ct).Result.Content.ReadFromJsonAsync<JsonElement>(Ct).Result,
+            s => s.GetProperty("succeeded").GetInt64() == 1000, "the stats count them");
+        Assert.Equal(0, stats.GetProperty("failed").GetInt64());
+        Assert.Equal(1.0, stats.GetProperty("successRate").GetDouble());
+        TestContext.Current.SendDiagnosticMessage($"{mine.Count} attempts for 1000 messages, {failedAttempts} failed by the receiver ({100.0 * failedAttempts / mine.Count:F1}%); delivered 1000 of 1000");
+    }
+
+    private static Guid PatientOf(WebhookReceiver.Received r) =>
+        JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("patientId").GetGuid();
+
+    [Fact]
+    public async Task During_a_secret_rotation_messages_carry_both_signatures_and_each_secret_verifies_one()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var url = $"{Receiver.Url}?practice={practice.PracticeId}";
+        var (id, oldSecret) = await SubscribeAsync(admin, url, "appointment.scheduled");
+
+        var rotated = await (await admin.PostAsync($"/api/v1/webhooks/{id}/rotate-secret", null, Ct)).JsonAsync(HttpStatusCode.OK);
+        var newSecret = rotated.GetProperty("secret").GetString()!;
+        var sent = await (await admin.PostAsync($"/api/v1/webhooks/{id}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+        var messageId = sent.GetProperty("messageId").GetString()!;
+
+        var received = await WithinAsync(TimeSpan.FromSeconds(30), () => Receiver.Delivered.FirstOrDefault(r => r.MessageId == messageId), r => r is not null, "the test message");
+        Assert.NotEqual(oldSecret, newSecret);
+        Assert.Equal(2, received!.Signatures.Length);
+        Assert.True(WebhookReceiver.IsSignedBy(received, newSecret));
+        Assert.True(WebhookReceiver.IsSignedBy(received, oldSecret));
+        Assert.False(WebhookReceiver.IsSignedBy(received, "whsec_" + Convert.ToBase64String(new byte[32])));
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.Equal("webhook.test", body.RootElement.GetProperty("type").GetString());
+        Assert.Equal(id, body.RootElement.GetProperty("data").GetProperty("endpointId").GetGuid());
+        Assert.InRange(received.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9/hooks")]
+    [InlineData("http://10.0.0.1/hooks")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://localhost:9/hooks")]
+    [InlineData("http://[::1]:9/hooks")]
+    [InlineData("http://192.168.1.20/hooks")]
+    [InlineData("ftp://hooks.example.com/")]
+    public async Task Urls_into_the_internal_network_are_refused(string url)
+    {
+        await using var strict = await SlicesApp.StartAsync(_ => { }); // loopback not allowed here
+        var practice = await strict.SignUpAsync();
+
+        var problem = await (await strict.AsAdmin(practice).PostAsJsonAsync("/api/v1/webhooks", new { url, events = new[] { "patient.created" } }, Ct)).AssertProblemAsync(400);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task In_production_only_https_urls_are_accepted()
+    {
+        await using var production = await SlicesApp.StartAsync(s => s["environment"] = "Production");
+        var practice = await production.SignUpAsync();
+
+        var problem = await (await production.AsAdmin(practice).PostAsJsonAsync("/api/v1/webhooks", new { url = "http://hooks.example.com/slices", events = new[] { "patient.created" } }, Ct)).AssertProblemAsync(400);
+
+        Assert.Contains("https", problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_that_became_internal_after_saving_is_refused_at_delivery()
+    {
+        // Saved by an instance that allows loopback (and delivers nothing); delivered by one that does not, as when
+        // DNS moves a host inside the network after it was checked.
+        await using var saving = await SlicesApp.StartAsync(s =>
+        {
+            WebhookApp.Configure(s);
+            s["SLICES_ROLE"] = "api";
+        });
+        await using var delivering = await saving.StartAnotherAsync(s =>
+        {
+            WebhookApp.Configure(s);
+            s["Webhooks:AllowLoopback"] = "false";
+        });
+        var practice = await saving.SignUpAsync();
+        var admin = saving.AsAdmin(practice);
+        var (id, _) = await SubscribeAsync(admin, $"{Receiver.Url}?practice={practice.PracticeId}", "patient.created");
+
+        var sent = await (await admin.PostAsync($"/api/v1/webhooks/{id}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+
+        var messageId = sent.GetProperty("messageId").GetString()!;
+        var deliveries = await Eventually.ValueAsync(
+            async () => await (await admin.GetAsync($"/api/v1/webhooks/{id}/deliveries", Ct)).JsonAsync(HttpStatusCode.OK),
+            d => d.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("attempts").GetInt32() >= 2), "attempts made");
+        var attempt = deliveries.GetProperty("items")[0].GetProperty("attemptLog")[0];
+        Assert.StartsWith("refused", attempt.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, attempt.GetProperty("statusCode").ValueKind);
+        Assert.DoesNotContain(Receiver.Requests, r => r.MessageId == messageId);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_a_failure_and_410_gone_disables_the_endpoint_at_once()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        await using var gone = await WebhookReceiver.StartAsync();
+        gone.Status = 410;
+        await using var moved = await WebhookReceiver.StartAsync();
+        moved.Status = 302;
+        var (goneId, _) = await SubscribeAsync(admin, gone.Url, "patient.created");
+        var (movedId, _) = await SubscribeAsync(admin, moved.Url, "patient.created");
+
+        await (await admin.PostAsync($"/api/v1/webhooks/{goneId}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+        await (await admin.PostAsync($"/api/v1/webhooks/{movedId}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+
+        var disabled = await Eventually.ValueAsync(async () => await (await admin.GetAsync($"/api/v1/webhooks/{goneId}", Ct)).JsonAsync(HttpStatusCode.OK),
+            w => !w.GetProperty("enabled").GetBoolean(), "the endpoint that answered 410 is disabled");
+        Assert.Contains("410", disabled.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        Assert.Single(gone.Requests);
+        await Eventually.TrueAsync(() => moved.Requests.Count >= 3, "the redirecting endpoint is retried");
+        Assert.DoesNotContain(moved.Requests, r => r.Answered2xx);
+        var events = await (await admin.GetAsync($"/api/v1/audit/events?stream=webhook/{goneId}", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "webhook.endpoint_disabled");
+    }
+}
