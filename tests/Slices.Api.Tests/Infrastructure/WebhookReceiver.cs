@@ -30,6 +30,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long every request waits for its answer; a sender that goes away meanwhile has delivered nothing.</summary>
+    public TimeSpan Hold { get; set; }
+
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    private int _waiting;
+
     public IReadOnlyList<Received> Requests => [.. _requests];
 
     public IReadOnlyList<Received> Delivered => [.. _requests.Where(r => r.Answered2xx)];
@@ -52,6 +59,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         long.TryParse(http.Request.Headers["webhook-timestamp"].ToString(), out var timestamp);
         var signatures = http.Request.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var failure = Status is { } fixedStatus ? $"status {fixedStatus}" : Random.Shared.NextDouble() < FailRate ? new[] { "500", "429", "timeout", "drop" }[Random.Shared.Next(4)] : "";
+        if (failure == "" && Hold > TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _waiting);
+            await Task.Delay(Hold, CancellationToken.None);
+            Interlocked.Decrement(ref _waiting);
+            if (http.RequestAborted.IsCancellationRequested) failure = "sender gone";
+        }
         _requests.Enqueue(new Received(id, timestamp, signatures, body, failure == "", failure));
         switch (failure)
         {
@@ -69,7 +83,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 await Task.Delay(Timeout, CancellationToken.None);
                 http.Response.StatusCode = 204; // too late: the sender has given up
                 return;
-            case "drop":
+            case "drop" or "sender gone":
                 http.Abort();
                 return;
             default:

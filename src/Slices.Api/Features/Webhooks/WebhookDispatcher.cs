@@ -13,8 +13,8 @@ namespace Slices.Api.Features.Webhooks;
 /// <summary>
 /// Delivers due webhook messages in every worker process: claims queue rows with SKIP LOCKED, keeps up to
 /// Webhooks:Concurrency requests in flight, and settles each attempt in one transaction (attempt row, delivery,
-/// endpoint health, queue). A worker that dies leaves its claims to lapse, and the messages go out again with the
-/// same webhook-id: receivers deduplicate on it.
+/// endpoint health, queue). A worker that dies leaves its claims to lapse (the timeout plus 10 s), and the messages
+/// go out again with the same webhook-id: receivers deduplicate on it.
 /// </summary>
 public sealed class WebhookDispatcher(Db db, WebhookUrlGuard guard, WebhookOptions options, KeyRing keyRing, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
@@ -132,7 +132,7 @@ public sealed class WebhookDispatcher(Db db, WebhookUrlGuard guard, WebhookOptio
     private async Task<IReadOnlyList<Due>> ClaimAsync(int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<Due>(new CommandDefinition(Claim, new { limit, lockSeconds = (double)options.TimeoutSeconds * 2 + 30 }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<Due>(new CommandDefinition(Claim, new { limit, lockSeconds = (double)options.TimeoutSeconds + 10 }, cancellationToken: ct))];
     }
 
     private async Task DeliverAsync(Due due, CancellationToken ct)

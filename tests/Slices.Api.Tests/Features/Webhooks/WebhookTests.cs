@@ -178,4 +178,55 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         var events = await (await admin.GetAsync($"/api/v1/audit/events?stream=webhook/{goneId}", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "webhook.endpoint_disabled");
     }
+
+    [Fact]
+    public async Task A_worker_killed_mid_delivery_loses_nothing_and_repeats_only_under_the_same_webhook_id()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var api = await SlicesApp.StartAsync(s =>
+        {
+            WebhookApp.Configure(s);
+            s["SLICES_ROLE"] = "api"; // the worker processes below deliver
+        });
+        var practice = await api.SignUpAsync();
+        var admin = api.AsAdmin(practice);
+        await SubscribeAsync(admin, receiver.Url, "patient.created");
+        var patients = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (i, ct) =>
+            patients.Add((await (await admin.PostAsJsonAsync("/api/v1/patients", new { givenName = "Ana", familyName = $"Kill{i}", dateOfBirth = "1990-01-01", sex = "female" }, ct))
+                .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid()));
+
+        receiver.Hold = TimeSpan.FromSeconds(1.5);
+        var first = StartWorker(api);
+        await WithinAsync(TimeSpan.FromSeconds(60), () => receiver.Waiting, n => n >= 10 || first.HasExited, "the first worker has messages in flight");
+        Assert.False(first.HasExited, first.Stdout + first.Stderr);
+        await first.DisposeAsync(); // SIGKILL with messages in flight
+        receiver.Hold = TimeSpan.Zero;
+        await using var second = StartWorker(api);
+
+        await WithinAsync(TimeSpan.FromSeconds(120), () => receiver.Delivered.Select(r => r.MessageId).Distinct().Count(), n => n == 200, "all 200 messages delivered");
+        var all = receiver.Requests;
+        Assert.Equal(patients.Order(), all.Select(PatientOf).Distinct().Order());
+        Assert.Equal(200, all.Select(r => r.MessageId).Distinct().Count()); // one webhook-id per event, however often it was sent
+        Assert.All(all.GroupBy(r => r.MessageId), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        Assert.Contains(all, r => r.Failure == "sender gone"); // the kill did cut deliveries short
+    }
+
+    private static AppProcess StartWorker(SlicesApp api)
+    {
+        var environment = new Dictionary<string, string?>(TestStack.SecretVariables())
+        {
+            ["DATABASE_URL"] = api.Settings["DATABASE_URL"],
+            ["MIGRATIONS_DATABASE_URL"] = api.Settings["MIGRATIONS_DATABASE_URL"],
+            ["REDIS_URL"] = api.Settings["REDIS_URL"],
+            ["PORT"] = TestStack.DeadPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SLICES_ROLE"] = "worker",
+            ["LOG_FORMAT"] = "json",
+        };
+        var settings = new Dictionary<string, string?>();
+        WebhookApp.Configure(settings);
+        settings["Webhooks:TimeoutSeconds"] = "3";
+        foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        return AppProcess.Start(environment);
+    }
 }
