@@ -101,5 +101,25 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return request.Signatures.Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), Encoding.ASCII.GetBytes(expected)));
     }
 
+    /// <summary>The same check by a third-party implementation of the standard (the StandardWebhooks package).</summary>
+    public static bool LibraryVerifies(Received request, string secret)
+    {
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = request.MessageId,
+            ["webhook-timestamp"] = request.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["webhook-signature"] = string.Join(' ', request.Signatures),
+        };
+        try
+        {
+            new StandardWebhooks.StandardWebhook(secret).Verify(request.Body, headers);
+            return true;
+        }
+        catch (StandardWebhooks.Diagnostics.WebhookVerificationException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

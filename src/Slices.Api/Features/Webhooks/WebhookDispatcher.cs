@@ -164,9 +164,11 @@ public sealed class WebhookDispatcher(Db db, WebhookUrlGuard guard, WebhookOptio
     private async Task<Outcome> SendAsync(Guid practiceId, Message m, CancellationToken ct)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        // During a rotation the old secret's signature comes first: right after a rotation receivers still hold the old
+        // secret, and some libraries check only the first signature of the header.
         List<string> secrets = [Decrypt(m.Secret, EncryptedColumns.WebhookSecret, m.EndpointId, practiceId)];
         if (m.PreviousSecret is not null && m.PreviousExpiresAt > clock.GetUtcNow())
-            secrets.Add(Decrypt(m.PreviousSecret, EncryptedColumns.WebhookPreviousSecret, m.EndpointId, practiceId));
+            secrets.Insert(0, Decrypt(m.PreviousSecret, EncryptedColumns.WebhookPreviousSecret, m.EndpointId, practiceId));
         using var request = new HttpRequestMessage(HttpMethod.Post, m.Url) { Content = new StringContent(m.Body, Encoding.UTF8, "application/json") };
         request.Headers.Add("webhook-id", m.MessageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));

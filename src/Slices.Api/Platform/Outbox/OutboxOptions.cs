@@ -7,7 +7,7 @@ public sealed class OutboxOptions : Settings
 {
     public const string Section = "Outbox";
 
-    public int PollIntervalMs { get; set; } = 1000;
+    public int PollIntervalMs { get; set; } = 200;
     public int BatchSize { get; set; } = 50;
     public int MaxAttempts { get; set; } = 15;
 

@@ -52,6 +52,7 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
 
         var mine = Receiver.Requests.Where(Mine).ToList();
         Assert.All(mine, r => Assert.True(WebhookReceiver.IsSignedBy(r, secret), $"bad signature on {r.MessageId}"));
+        Assert.All(mine.Where(r => r.Answered2xx), r => Assert.True(WebhookReceiver.LibraryVerifies(r, secret), $"the StandardWebhooks library refused {r.MessageId}"));
         Assert.Equal(1000, delivered);
         Assert.Equal(patients.Order(), mine.Select(PatientOf).Distinct().Order());
         Assert.All(mine, r => Assert.DoesNotContain("Webhook", r.Body, StringComparison.Ordinal)); // ids, not names
@@ -88,6 +89,9 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         Assert.True(WebhookReceiver.IsSignedBy(received, newSecret));
         Assert.True(WebhookReceiver.IsSignedBy(received, oldSecret));
         Assert.False(WebhookReceiver.IsSignedBy(received, "whsec_" + Convert.ToBase64String(new byte[32])));
+        // The StandardWebhooks package (1.1.2) checks only the first signature of the header: the old secret's comes first.
+        Assert.True(WebhookReceiver.LibraryVerifies(received, oldSecret));
+        Assert.False(WebhookReceiver.LibraryVerifies(received, "whsec_" + Convert.ToBase64String(new byte[32])));
         using var body = JsonDocument.Parse(received.Body);
         Assert.Equal("webhook.test", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(id, body.RootElement.GetProperty("data").GetProperty("endpointId").GetGuid());
