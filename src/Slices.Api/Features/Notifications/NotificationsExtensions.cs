@@ -7,6 +7,7 @@ public static class NotificationsExtensions
     public static void AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.AddTransient<AppointmentEmailJob>();
+        builder.Services.AddTransient<WebhookDisabledEmailJob>();
         builder.Services.AddSingleton<IOutboxConsumer, AppointmentEmailConsumer>();
     }
 }

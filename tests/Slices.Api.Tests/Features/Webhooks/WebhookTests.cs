@@ -233,4 +233,37 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return AppProcess.Start(environment);
     }
+
+    [Fact]
+    public async Task An_endpoint_failing_every_attempt_for_the_set_time_is_disabled_with_an_event_and_an_email_to_the_admins()
+    {
+        await using var smtp = FakeSmtp.Start();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Status = 500;
+        await using var failing = await SlicesApp.StartAsync(s =>
+        {
+            WebhookApp.Configure(s);
+            smtp.Configure(s);
+            s["Webhooks:RetrySchedule"] = "0" + string.Concat(Enumerable.Repeat(",0.6", 19)); // 20 attempts over about 11 s
+            s["Webhooks:DisableAfterDays"] = "0.0001"; // 8.6 s
+        });
+        var practice = await failing.SignUpAsync("Failing Receiver Clinic");
+        var admin = failing.AsAdmin(practice);
+        var (id, _) = await SubscribeAsync(admin, receiver.Url, "patient.created");
+
+        await (await admin.PostAsync($"/api/v1/webhooks/{id}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+
+        var disabled = await WithinAsync(TimeSpan.FromSeconds(40), () => admin.GetAsync($"/api/v1/webhooks/{id}", Ct).Result.Content.ReadFromJsonAsync<JsonElement>(Ct).Result,
+            w => !w.GetProperty("enabled").GetBoolean(), "the endpoint is disabled");
+        Assert.StartsWith("every attempt failed for", disabled.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        var email = await WithinAsync(TimeSpan.FromSeconds(30), () => smtp.Delivered.FirstOrDefault(m => m.To.Mailboxes.Any(b => b.Address == practice.AdminEmail)), m => m is not null, "the admin's email");
+        Assert.Equal("A webhook endpoint of Failing Receiver Clinic was disabled", email!.Subject);
+        Assert.Contains(receiver.Url, email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("every attempt failed", email.TextBody, StringComparison.Ordinal);
+        var events = await (await admin.GetAsync($"/api/v1/audit/events?stream=webhook/{id}", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "webhook.endpoint_disabled");
+        var before = receiver.Requests.Count;
+        await Task.Delay(1500, Ct);
+        Assert.Equal(before, receiver.Requests.Count); // nothing more is sent to it
+    }
 }
