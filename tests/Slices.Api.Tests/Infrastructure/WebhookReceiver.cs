@@ -16,7 +16,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _requests = new();
 
-    public sealed record Received(string MessageId, long Timestamp, string[] Signatures, string Body, bool Answered2xx, string Failure);
+    public sealed record Received(string MessageId, long Timestamp, string[] Signatures, string Body, bool Answered2xx, string Failure, DateTimeOffset At);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -58,6 +58,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var id = http.Request.Headers["webhook-id"].ToString();
         long.TryParse(http.Request.Headers["webhook-timestamp"].ToString(), out var timestamp);
         var signatures = http.Request.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = DateTimeOffset.UtcNow;
         var failure = Status is { } fixedStatus ? $"status {fixedStatus}" : Random.Shared.NextDouble() < FailRate ? new[] { "500", "429", "timeout", "drop" }[Random.Shared.Next(4)] : "";
         if (failure == "" && Hold > TimeSpan.Zero)
         {
@@ -66,7 +67,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Interlocked.Decrement(ref _waiting);
             if (http.RequestAborted.IsCancellationRequested) failure = "sender gone";
         }
-        _requests.Enqueue(new Received(id, timestamp, signatures, body, failure == "", failure));
+        _requests.Enqueue(new Received(id, timestamp, signatures, body, failure == "", failure, at));
         switch (failure)
         {
             case "":

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Features.Webhooks;
@@ -58,6 +59,11 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         Assert.All(mine, r => Assert.DoesNotContain("Webhook", r.Body, StringComparison.Ordinal)); // ids, not names
         // A message keeps its webhook-id and body on every retry.
         Assert.All(mine.GroupBy(r => r.MessageId), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        // After a 429 with Retry-After: 1, the next attempt of that message waits at least that second.
+        var afterTooMany = mine.GroupBy(r => r.MessageId).SelectMany(g => g.OrderBy(r => r.At).Zip(g.OrderBy(r => r.At).Skip(1)))
+            .Where(pair => pair.First.Failure == "429").Select(pair => pair.Second.At - pair.First.At).ToList();
+        Assert.NotEmpty(afterTooMany);
+        Assert.All(afterTooMany, gap => Assert.True(gap >= TimeSpan.FromSeconds(0.9), $"retried {gap.TotalMilliseconds} ms after a 429"));
         var failedAttempts = mine.Count(r => !r.Answered2xx);
         Assert.InRange((double)failedAttempts / mine.Count, 0.2, 0.4);
         var stats = await WithinAsync(TimeSpan.FromSeconds(30), () => admin.GetAsync("/api/v1/webhooks/stats", Ct).Result.Content.ReadFromJsonAsync<JsonElement>(Ct).Result,
@@ -65,6 +71,30 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         Assert.Equal(0, stats.GetProperty("failed").GetInt64());
         Assert.Equal(1.0, stats.GetProperty("successRate").GetDouble());
         TestContext.Current.SendDiagnosticMessage($"{mine.Count} attempts for 1000 messages, {failedAttempts} failed by the receiver ({100.0 * failedAttempts / mine.Count:F1}%); delivered 1000 of 1000");
+    }
+
+    [Fact]
+    public async Task An_event_handed_to_the_fan_out_again_makes_no_second_delivery()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var url = $"{Receiver.Url}?practice={practice.PracticeId}";
+        await SubscribeAsync(admin, url, "patient.created");
+        var patientId = (await (await admin.PostAsJsonAsync("/api/v1/patients", new { givenName = "Ana", familyName = "Twice", dateOfBirth = "1990-01-01", sex = "female" }, Ct))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var first = await WithinAsync(TimeSpan.FromSeconds(30), () => Receiver.Delivered.FirstOrDefault(r => r.Body.Contains(patientId.ToString(), StringComparison.Ordinal)), r => r is not null, "the first delivery");
+        await using var db = new Npgsql.NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        var seq = await Dapper.SqlMapper.QuerySingleAsync<long>(db, "SELECT seq FROM events WHERE practice_id = @practiceId AND stream = @stream",
+            new { practice.PracticeId, stream = $"patient/{patientId}" });
+        var fanOut = app.Services.GetServices<Slices.Api.Platform.Outbox.IOutboxConsumer>().Single(c => c.Name == "webhooks");
+
+        // As a second worker would, or the same one after a crash before settling its outbox batch.
+        var item = new Slices.Api.Platform.Outbox.OutboxItem(0, practice.PracticeId, seq, $"patient/{patientId}", "patient.created", 2);
+        await Task.WhenAll(fanOut.HandleAsync(item, Ct), fanOut.HandleAsync(item, Ct));
+        await Task.Delay(1000, Ct);
+
+        Assert.Single(Receiver.Requests, r => r.MessageId == first!.MessageId);
+        Assert.Equal(1, await Dapper.SqlMapper.QuerySingleAsync<long>(db, "SELECT count(*) FROM webhook_deliveries WHERE message_id = @messageId", new { first!.MessageId }));
     }
 
     private static Guid PatientOf(WebhookReceiver.Received r) =>
