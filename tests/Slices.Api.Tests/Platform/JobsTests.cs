@@ -88,7 +88,7 @@ public sealed class JobsTests
     }
 
     [Fact]
-    public async Task The_purge_deletes_spent_idempotency_keys_and_long_expired_sessions_and_keeps_the_rest()
+    public async Task The_purge_deletes_spent_idempotency_keys_long_expired_sessions_and_old_settled_deliveries_and_keeps_the_rest()
     {
         await using var app = await SlicesApp.StartAsync(_ => { });
         var practice = await app.SignUpAsync();
@@ -111,11 +111,22 @@ public sealed class JobsTests
             WHERE id = (SELECT id FROM sessions WHERE practice_id = @id ORDER BY created_at DESC LIMIT 1)
             """, new { id = practice.PracticeId });
 
+        var endpointId = Guid.NewGuid();
+        await db.ExecuteAsync("""
+            INSERT INTO webhook_endpoints (practice_id, id, url, events, secret) VALUES (@practiceId, @endpointId, 'https://hooks.example.com/', ARRAY['patient.created'], 'v1:t1:x');
+            INSERT INTO webhook_deliveries (practice_id, id, endpoint_id, message_id, type, body, status, created_at) VALUES
+                (@practiceId, gen_random_uuid(), @endpointId, 'msg_old', 'patient.created', '{}', 'succeeded', now() - interval '31 days'),
+                (@practiceId, gen_random_uuid(), @endpointId, 'msg_recent', 'patient.created', '{}', 'failed', now() - interval '2 days'),
+                (@practiceId, gen_random_uuid(), @endpointId, 'msg_waiting', 'patient.created', '{}', 'pending', now() - interval '40 days');
+            """, new { practice.PracticeId, endpointId });
+
         app.Services.GetRequiredService<IRecurringJobManager>().Trigger("purge-expired");
 
         await Eventually.ValueAsync(() => db.QuerySingleAsync<long>("SELECT count(*) FROM sessions WHERE practice_id = @id", new { id = practice.PracticeId }),
             n => n == sessions - 1, "the long-expired session is gone");
         Assert.Equal(["fresh-key"], await db.QueryAsync<string>("SELECT key FROM idempotency_keys WHERE practice_id = @id", new { id = practice.PracticeId }));
+        await Eventually.ValueAsync(() => db.QueryAsync<string>("SELECT message_id FROM webhook_deliveries WHERE endpoint_id = @endpointId ORDER BY 1", new { endpointId }),
+            ids => ids.SequenceEqual(["msg_recent", "msg_waiting"]), "only the old settled delivery is gone");
         Assert.NotNull(oldSession.GetProperty("accessToken").GetString());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/auth/me", Ct)).StatusCode); // the live session stays
     }

@@ -74,6 +74,26 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
     }
 
     [Fact]
+    public async Task Deleting_an_endpoint_removes_it_with_its_history_and_another_practice_cannot_touch_it()
+    {
+        var practice = await app.SignUpAsync();
+        var other = await app.SignUpAsync("Other Clinic");
+        var admin = app.AsAdmin(practice);
+        var (id, _) = await SubscribeAsync(admin, $"{Receiver.Url}?practice={practice.PracticeId}", "patient.created");
+        var sent = await (await admin.PostAsync($"/api/v1/webhooks/{id}/test", null, Ct)).JsonAsync(HttpStatusCode.Accepted);
+        await WithinAsync(TimeSpan.FromSeconds(30), () => Receiver.Delivered.Any(r => r.MessageId == sent.GetProperty("messageId").GetString()), d => d, "the test message");
+
+        var theirs = app.AsAdmin(other);
+        await (await theirs.GetAsync($"/api/v1/webhooks/{id}", Ct)).AssertProblemAsync(404);
+        await (await theirs.DeleteAsync($"/api/v1/webhooks/{id}", Ct)).AssertProblemAsync(404);
+        await (await theirs.PostAsync($"/api/v1/webhooks/deliveries/{sent.GetProperty("deliveryId").GetGuid()}/retry", null, Ct)).AssertProblemAsync(404);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/webhooks/{id}", Ct)).StatusCode);
+
+        await (await admin.GetAsync($"/api/v1/webhooks/{id}", Ct)).AssertProblemAsync(404);
+        await (await admin.GetAsync($"/api/v1/webhooks/{id}/deliveries", Ct)).AssertProblemAsync(404);
+    }
+
+    [Fact]
     public async Task An_event_handed_to_the_fan_out_again_makes_no_second_delivery()
     {
         var practice = await app.SignUpAsync();
