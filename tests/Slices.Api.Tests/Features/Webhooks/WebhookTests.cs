@@ -166,6 +166,44 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("""{"url":"https://hooks.example.com/x","events":["patient.exploded"]}""", "events[0]")]
+    [InlineData("""{"url":"https://hooks.example.com/x","events":[]}""", "events")]
+    [InlineData("""{"url":"https://hooks.example.com/x","events":"patient.created"}""", "events")]
+    [InlineData("""{"url":"not a url","events":["patient.created"]}""", "url")]
+    [InlineData("""{"events":["patient.created"]}""", "url")]
+    [InlineData("""{"url":"https://hooks.example.com/x","events":["patient.created"],"secret":"whsec_mine"}""", "secret")]
+    [InlineData("""{"url":"https://hooks.example.com/x","events":["patient.created","patient.created"]}""", "events")]
+    public async Task Malformed_subscriptions_are_400s_naming_the_field(string body, string field)
+    {
+        var practice = await app.SignUpAsync();
+
+        var problem = await (await app.AsAdmin(practice).PostAsync("/api/v1/webhooks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct)).AssertProblemAsync(400);
+
+        Assert.True(problem.GetProperty("errors").EnumerateObject().Any(e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase)), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Oversized_fields_and_a_bad_patch_are_400s_and_change_nothing()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var (id, _) = await SubscribeAsync(admin, $"{Receiver.Url}?practice={practice.PracticeId}", "patient.created");
+
+        var longUrl = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/" + new string('a', 2000), events = new[] { "patient.created" } }, Ct);
+        var longDescription = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", events = new[] { "patient.created" }, description = new string('d', 501) }, Ct);
+        var badPatch = await admin.PatchAsync($"/api/v1/webhooks/{id}", new StringContent("""{"enabled":"yes"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        var emptyEvents = await admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { events = Array.Empty<string>() }, Ct);
+
+        await longUrl.AssertProblemAsync(400);
+        await longDescription.AssertProblemAsync(400);
+        await badPatch.AssertProblemAsync(400);
+        await emptyEvents.AssertProblemAsync(400);
+        var unchanged = await (await admin.GetAsync($"/api/v1/webhooks/{id}", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.True(unchanged.GetProperty("enabled").GetBoolean());
+        Assert.Equal(["patient.created"], unchanged.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+    }
+
     [Fact]
     public async Task In_production_only_https_urls_are_accepted()
     {
