@@ -25,7 +25,7 @@ public sealed class Endpoint(Db db, TimeProvider clock) : Endpoint<Request, Resp
         Summary(s =>
         {
             s.Summary = "Send a test event";
-            s.Description = "Queues a webhook.test message for this endpoint (whatever its subscriptions, even when it is switched off), signed and retried like any other.";
+            s.Description = "Queues a webhook.test message for this endpoint, whatever its subscriptions, signed and retried like any other. To an endpoint that is switched off it waits until the endpoint is on again.";
             s.ResponseExamples[202] = new Response(Guid.Parse("01935d71-1a2b-7c3d-8e4f-5061728394a5"), "msg_01935d711a2b7c3d8e4f5061728394a5");
         });
     }
