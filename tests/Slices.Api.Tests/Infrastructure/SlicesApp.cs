@@ -58,8 +58,11 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["RateLimiting:PermitLimit"] = "100000";
         Settings["RateLimiting:CredentialsPermitLimit"] = "100000";
         Settings["RateLimiting:AccountPermitLimit"] = "100000";
-        // Two job workers per app: enough to run jobs, few connections while many apps run at once.
+        // Two job workers per app, and background polling once a second: enough to run the work, little load while
+        // many apps run at once. Tests that wait on background work poll faster.
         Settings["Jobs:Workers"] = "2";
+        Settings["Outbox:PollIntervalMs"] = "1000";
+        Settings["Webhooks:PollIntervalMs"] = "1000";
         // Tests speak plain HTTP to loopback; the HTTPS tests turn this back on.
         Settings["Https:Require"] = "false";
         foreach (var (key, value) in TestStack.Secrets()) Settings[key] = value;

@@ -111,9 +111,9 @@ public sealed class JobsTests
             WHERE id = (SELECT id FROM sessions WHERE practice_id = @id ORDER BY created_at DESC LIMIT 1)
             """, new { id = practice.PracticeId });
 
-        var endpointId = Guid.NewGuid();
+        var endpointId = Guid.NewGuid(); // switched off, so the events of the patients above are not fanned out to it
         await db.ExecuteAsync("""
-            INSERT INTO webhook_endpoints (practice_id, id, url, events, secret) VALUES (@practiceId, @endpointId, 'https://hooks.example.com/', ARRAY['patient.created'], 'v1:t1:x');
+            INSERT INTO webhook_endpoints (practice_id, id, url, events, secret, enabled) VALUES (@practiceId, @endpointId, 'https://hooks.example.com/', ARRAY['patient.created'], 'v1:t1:x', false);
             INSERT INTO webhook_deliveries (practice_id, id, endpoint_id, message_id, type, body, status, created_at) VALUES
                 (@practiceId, gen_random_uuid(), @endpointId, 'msg_old', 'patient.created', '{}', 'succeeded', now() - interval '31 days'),
                 (@practiceId, gen_random_uuid(), @endpointId, 'msg_recent', 'patient.created', '{}', 'failed', now() - interval '2 days'),

@@ -35,36 +35,47 @@ public sealed class JobServerHost(
 #pragma warning restore CS0618
         logger.LogInformation("Job server {Server} started: {Workers} workers on {Queues}", serverOptions.ServerName, options.Workers, string.Join(", ", JobQueues.InPriorityOrder));
         // The database may be down or not migrated yet: the process serves (health says so) and schedules once it can.
-        _scheduling = Task.Run(() => ScheduleRecurringJobsAsync(_stopping.Token), CancellationToken.None);
+        if (!TrySchedule(out var problem))
+        {
+            logger.LogWarning("Recurring jobs not scheduled yet, retrying every 5 s: {Error}", problem);
+            _scheduling = Task.Run(() => ScheduleRecurringJobsAsync(_stopping.Token), CancellationToken.None);
+        }
         return Task.CompletedTask;
+    }
+
+    private bool TrySchedule(out string? problem)
+    {
+        try
+        {
+            foreach (var schedule in schedules)
+            {
+                var cron = options.Schedules.GetValueOrDefault(schedule.Id, schedule.Cron);
+                if (cron == "off") recurring.RemoveIfExists(schedule.Id);
+                else schedule.Schedule(recurring, cron);
+            }
+            problem = null;
+            return true;
+        }
+        catch (Exception e)
+        {
+            problem = e.GetType().Name;
+            return false;
+        }
     }
 
     private async Task ScheduleRecurringJobsAsync(CancellationToken ct)
     {
-        for (var attempt = 1; !ct.IsCancellationRequested; attempt++)
+        while (!ct.IsCancellationRequested)
         {
             try
             {
-                foreach (var schedule in schedules)
-                {
-                    var cron = options.Schedules.GetValueOrDefault(schedule.Id, schedule.Cron);
-                    if (cron == "off") recurring.RemoveIfExists(schedule.Id);
-                    else schedule.Schedule(recurring, cron);
-                }
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (attempt == 1) logger.LogWarning("Recurring jobs not scheduled yet, retrying every 5 s: {Error}", e.GetType().Name);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+            if (TrySchedule(out _)) return;
         }
     }
 

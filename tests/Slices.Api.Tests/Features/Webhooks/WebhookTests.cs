@@ -318,6 +318,7 @@ public sealed class WebhookTests(WebhookApp app) : IClassFixture<WebhookApp>
         var settings = new Dictionary<string, string?>();
         WebhookApp.Configure(settings);
         settings["Webhooks:TimeoutSeconds"] = "3";
+        settings["Outbox:LockSeconds"] = "10"; // events a killed worker had claimed but not fanned out come back soon
         foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return AppProcess.Start(environment);
     }
