@@ -6,7 +6,10 @@ using Npgsql;
 
 namespace Slices.Api.Platform.Database;
 
-/// <summary>Applies the embedded migrations/NNNN_*.sql scripts with DbUp, each in its own transaction, as the owner role.</summary>
+/// <summary>
+/// Applies the embedded migrations/NNNN_*.sql scripts with DbUp as the owner role, each in its own transaction unless
+/// it starts with <see cref="NoTransactionMarker"/>.
+/// </summary>
 public static class Migrator
 {
     public const string JournalTable = "schema_migrations";
@@ -26,18 +29,22 @@ public static class Migrator
         await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: ct));
         try
         {
-            var result = DeployChanges.To.PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(Scripts, IsMigration)
-                .JournalToPostgresqlTable("public", JournalTable)
-                .WithTransactionPerScript()
-                .LogTo(new DbUpLog(logger))
-                .Build()
-                .PerformUpgrade();
-            if (!result.Successful)
-                throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed", result.Error);
+            var pending = Upgrader(connectionString, logger, IsMigration, transaction: true).GetScriptsToExecute();
+            var applied = 0;
+            // In order, each run of scripts that share a mode: most in a transaction each, the marked ones without.
+            for (var start = 0; start < pending.Count;)
+            {
+                var inTransaction = !RunsWithoutTransaction(pending[start].Contents);
+                var run = pending.Skip(start).TakeWhile(s => RunsWithoutTransaction(s.Contents) != inTransaction).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+                var result = Upgrader(connectionString, logger, run.Contains, inTransaction).PerformUpgrade();
+                if (!result.Successful)
+                    throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed", result.Error);
+                applied += result.Scripts.Count();
+                start += run.Count;
+            }
             Jobs.JobSchema.Install(connectionString);
-            logger.LogInformation("Migrations applied: {Count} new, {Total} in all", result.Scripts.Count(), EmbeddedScripts.Count);
-            return result.Scripts.Count();
+            logger.LogInformation("Migrations applied: {Count} new, {Total} in all", applied, EmbeddedScripts.Count);
+            return applied;
         }
         finally
         {
@@ -51,6 +58,24 @@ public static class Migrator
         const string sql = $"SELECT scriptname FROM public.{JournalTable}";
         var applied = (await connection.QueryAsync<string>(new CommandDefinition(sql, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         return EmbeddedScripts.Where(s => !applied.Contains(s)).ToList();
+    }
+
+    /// <summary>
+    /// A script whose first line is this runs outside any transaction, one statement at a time: CREATE INDEX
+    /// CONCURRENTLY cannot run inside one, and it keeps a large table writable while the index builds. Such a script
+    /// must be safe to run again from the top (a failed concurrent build leaves an invalid index: drop it first).
+    /// </summary>
+    public const string NoTransactionMarker = "-- migrate: no transaction";
+
+    private static bool RunsWithoutTransaction(string contents) => contents.StartsWith(NoTransactionMarker, StringComparison.Ordinal);
+
+    private static DbUp.Engine.UpgradeEngine Upgrader(string connectionString, ILogger logger, Func<string, bool> scripts, bool transaction)
+    {
+        var builder = DeployChanges.To.PostgresqlDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(Scripts, name => IsMigration(name) && scripts(name))
+            .JournalToPostgresqlTable("public", JournalTable)
+            .LogTo(new DbUpLog(logger));
+        return (transaction ? builder.WithTransactionPerScript() : builder.WithoutTransaction()).Build();
     }
 
     private static bool IsMigration(string resourceName) =>

@@ -14,8 +14,16 @@ public static class Data
     // One statement per kind of q, so each can use its own index: the shape of q says which kind it is. Every
     // condition is a plain equality or range, which row-level security lets PostgreSQL answer from an index.
     internal const string All = $"{Select} {Order}";
+    // A common surname prefix matches thousands in a large practice. Each name's index also holds id and archived_at
+    // (0016), so each branch picks its first page from the index alone, and only the rows shown are read from the table.
+    private const string Matching = "SELECT id FROM patients WHERE id > @after AND (@includeArchived OR archived_at IS NULL)";
     internal const string ByName = $"""
-        {Select} AND ((family_key >= @prefix AND family_key < @prefixEnd) OR (given_key >= @prefix AND given_key < @prefixEnd) OR mrn = @q) {Order}
+        SELECT {Patient.Columns} FROM patients WHERE id IN (
+            SELECT id FROM (({Matching} AND family_key >= @prefix AND family_key < @prefixEnd {Order})
+                      UNION ({Matching} AND given_key >= @prefix AND given_key < @prefixEnd {Order})
+                      UNION ({Matching} AND mrn = @q {Order})) matched
+            {Order})
+        {Order}
         """;
     internal const string ByDateOfBirth = $"{Select} AND date_of_birth = @dateOfBirth {Order}";
     internal const string ByPhone = $"{Select} AND phone = @q {Order}";
