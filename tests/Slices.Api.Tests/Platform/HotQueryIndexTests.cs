@@ -85,14 +85,9 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
     public async Task Each_hot_query_uses_an_index_not_a_sequential_scan(string query)
     {
         var (sql, parameters) = Queries[query];
-        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(_database));
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, true)", new { p = Practice.ToString() }, tx);
 
-        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", parameters, tx);
+        var (_, scans) = await PlanAsync("EXPLAIN (FORMAT JSON)", sql, parameters);
 
-        var scans = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
         Assert.DoesNotContain(scans, n => n.Type == "Seq Scan" && n.Relation is "patients" or "appointments" or "events" or "phi_access_log" or "calendar_connections");
         Assert.Contains(scans, n => n.Type.Contains("Index", StringComparison.Ordinal) || n.Type.StartsWith("Bitmap", StringComparison.Ordinal));
     }
@@ -103,20 +98,26 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
         // "given123" starts 111 of the 50,000 given names: they are found and ordered in the index, and only the page's
         // 51 rows are read from the table. (For a far more common prefix, the planner may walk the ids in order instead.)
         var (sql, _) = Queries["patient search by name"];
-        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(_database));
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, true)", new { p = Practice.ToString() }, tx);
 
-        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (ANALYZE, FORMAT JSON) {sql}",
-            new { after = Guid.Empty, includeArchived = false, limit = 51, q = "given123", prefix = "given123", prefixEnd = "given123" + char.ConvertFromUtf32(0x10FFFF) }, tx);
+        var (plan, scans) = await PlanAsync("EXPLAIN (ANALYZE, FORMAT JSON)", sql,
+            new { after = Guid.Empty, includeArchived = false, limit = 51, q = "given123", prefix = "given123", prefixEnd = "given123" + char.ConvertFromUtf32(0x10FFFF) });
 
-        var scans = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
         Assert.True(scans.Count(n => n.Index == "patients_given_search") == 1, plan);
         var byGivenName = scans.Single(n => n.Index == "patients_given_search");
         Assert.Equal("Index Only Scan", byGivenName.Type);
         Assert.Equal(111, byGivenName.Rows);
         Assert.DoesNotContain(scans, n => n.Relation == "patients" && n.Type is not "Index Only Scan" && n.Rows > 51);
+    }
+
+    /// <summary>The statement's plan as the API role sees it inside the practice's tenant, and its nodes.</summary>
+    private async Task<(string Plan, List<(string Type, string? Relation, string? Index, long Rows)> Nodes)> PlanAsync(string explain, string sql, object parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(_database));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, true)", new { p = Practice.ToString() }, tx);
+        var plan = await connection.ExecuteScalarAsync<string>($"{explain} {sql}", parameters, tx);
+        return (plan!, Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList());
     }
 
     private static IEnumerable<(string Type, string? Relation, string? Index, long Rows)> Nodes(JsonElement plan)
