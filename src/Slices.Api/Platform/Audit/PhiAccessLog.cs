@@ -10,29 +10,40 @@ namespace Slices.Api.Platform.Audit;
 
 /// <summary>
 /// Records every read of PHI in the same transaction as the read, so a response that showed PHI always has its
-/// log rows: who (user or API key), which records of which patient, when, from where, and the request id. One
-/// row per patient, so "who looked at this patient" is an index lookup.
+/// log row: who (user or API key), which records of which patients, when, from where, and the request id. One row
+/// per read; "who looked at this patient" is an index lookup (see migration 0018 for the row's shape).
 /// </summary>
 public static class PhiAccessLog
 {
-    private const string Insert = """
-        INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
-        SELECT current_tenant(), @logActorType, @logActorId, @logAction, @logResourceType, p.ids::uuid[], ARRAY[p.id], p.id, @logRequestId, @logClientIp::inet
-        FROM unnest(@patients::uuid[], @resources::text[]) AS p(id, ids)
+    // Logs the (record, patient) pairs of a CTE named "shown", in their order: a read of one patient names them on the
+    // log row; a read of several lists them parallel to the records, and files the row under each (migration 0018).
+    private const string LogShown = """
+        logged AS (
+            INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
+            SELECT current_tenant(), @logActorType, @logActorId, @logAction, @logResourceType, s.records,
+                   CASE WHEN s.one THEN s.patients[1:1] ELSE s.patients END, CASE WHEN s.one THEN s.patients[1] END, @logRequestId, @logClientIp::inet
+            FROM (SELECT array_agg(record) AS records, array_agg(patient) AS patients, count(DISTINCT patient) = 1 AS one FROM shown HAVING count(*) > 0) s
+            RETURNING practice_id, id, patient_ids, patient_id),
+        indexed AS (
+            INSERT INTO phi_access_log_patients (practice_id, log_id, patient_ids)
+            SELECT practice_id, id, patient_ids FROM logged WHERE patient_id IS NULL)
+        """;
+
+    private const string Insert = $"""
+        WITH shown AS (SELECT * FROM unnest(@records::uuid[], @patients::uuid[]) AS s(record, patient)),
+        {LogShown}
+        SELECT count(*) FROM logged
         """;
 
     /// <summary>
-    /// Wraps a SELECT so the same statement also logs what it returns: one row per patient among the first
-    /// <c>@logShown</c> rows in <paramref name="order"/> (a page may read one row more than it shows, to know
-    /// whether another page follows). Add the log's parameters with <see cref="Parameters"/>.
+    /// Wraps a SELECT so the same statement also logs what it returns: the first <c>@logShown</c> rows in
+    /// <paramref name="order"/> (a page may read one row more than it shows, to know whether another page follows).
+    /// Add the log's parameters with <see cref="Parameters"/>.
     /// </summary>
     public static string Logged(string select, string recordColumn, string patientColumn, string order) => $"""
         WITH found AS ({select}),
-        logged AS (
-            INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
-            SELECT current_tenant(), @logActorType, @logActorId, @logAction, @logResourceType, array_agg(s.record), ARRAY[s.patient], s.patient, @logRequestId, @logClientIp::inet
-            FROM (SELECT {recordColumn} AS record, {patientColumn} AS patient FROM found ORDER BY {order} LIMIT @logShown) s
-            GROUP BY s.patient)
+        shown AS (SELECT {recordColumn} AS record, {patientColumn} AS patient FROM found ORDER BY {order} LIMIT @logShown),
+        {LogShown}
         SELECT * FROM found ORDER BY {order}
         """;
 
@@ -98,11 +109,11 @@ public static class PhiAccessLog
 
     private static DynamicParameters? LogParameters(HttpContext http, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records)
     {
-        var byPatient = records.GroupBy(r => r.Patient, r => r.Record).ToList();
-        return byPatient.Count == 0 ? null : Parameters(new
+        var shown = records.Distinct().ToList();
+        return shown.Count == 0 ? null : Parameters(new
         {
-            patients = byPatient.Select(g => g.Key).ToArray(),
-            resources = byPatient.Select(g => "{" + string.Join(',', g.Distinct()) + "}").ToArray(),
+            records = shown.Select(r => r.Record).ToArray(),
+            patients = shown.Select(r => r.Patient).ToArray(),
         }, http, action, resourceType, 0);
     }
 

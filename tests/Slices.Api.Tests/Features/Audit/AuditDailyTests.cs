@@ -54,6 +54,22 @@ public sealed class AuditDailyTests
         Assert.Null(await AdminsDayAsync(app.AsAdmin(other), practice.AdminId));
     }
 
+    [Fact]
+    public async Task A_page_counts_one_read_for_each_patient_it_showed()
+    {
+        await using var app = await SlicesApp.StartAsync(s => s["Audit:AggregationSettleSeconds"] = "0");
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/patients", new { givenName = $"Ana{i}", familyName = "Silva", dateOfBirth = "1990-01-01" }, Ct)).StatusCode);
+
+        var page = await (await admin.GetAsync("/api/v1/patients?limit=2", Ct)).JsonAsync(HttpStatusCode.OK);
+        app.Services.GetRequiredService<IRecurringJobManager>().Trigger("audit-aggregation");
+
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        await Eventually.ValueAsync(() => AdminsDayAsync(admin, practice.AdminId), d => d?.GetProperty("phiReads").GetInt64() == 2, "one page of two patients counted as two reads");
+    }
+
     [Theory]
     [InlineData("", "to")]
     [InlineData("?from=2026-11-24", "to")]

@@ -5,10 +5,11 @@ using Slices.Api.Platform.Jobs;
 namespace Slices.Api.Features.Audit.Daily;
 
 /// <summary>
-/// Hourly: adds each practice's events and PHI reads appended since the last run to the daily counts, and moves the
-/// mark, in one transaction (a run that dies counts nothing twice). Rows younger than Audit:AggregationSettleSeconds
-/// (five minutes) wait for the next run, and so does everything after them: a log row's id is taken when its
-/// transaction inserts it, so a slightly older id can still be committing when a newer one is visible.
+/// Hourly: adds each practice's events and PHI reads (a read counts once per patient it showed) appended since the
+/// last run to the daily counts, and moves the mark, in one transaction (a run that dies counts nothing twice). Rows
+/// younger than Audit:AggregationSettleSeconds (five minutes) wait for the next run, and so does everything after them:
+/// a log row's id is taken when its transaction inserts it, so a slightly older id can still be committing when a
+/// newer one is visible.
 /// </summary>
 public sealed class AuditAggregation(Db db, TenantDirectory tenants, AuditOptions options, ILogger<AuditAggregation> logger) : IRecurringJob
 {
@@ -29,14 +30,15 @@ public sealed class AuditAggregation(Db db, TenantDirectory tenants, AuditOption
         young_log AS (
             SELECT min(id) AS id FROM phi_access_log WHERE id > (SELECT log_id FROM mark) AND accessed_at >= (SELECT at FROM cutoff)),
         lg AS (
-            SELECT id, accessed_at, actor_type, actor_id FROM phi_access_log
+            SELECT id, accessed_at, actor_type, actor_id, patient_ids FROM phi_access_log
             WHERE id > (SELECT log_id FROM mark) AND id < coalesce((SELECT id FROM young_log), 9223372036854775807)
             ORDER BY id LIMIT @batch),
         counts AS (
             SELECT day, actor_type, actor_id, sum(e) AS events, sum(r) AS phi_reads
             FROM (SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, actor_type, coalesce(actor_id, '00000000-0000-0000-0000-000000000000') AS actor_id, 1 AS e, 0 AS r FROM ev
                   UNION ALL
-                  SELECT (accessed_at AT TIME ZONE 'UTC')::date, actor_type, coalesce(actor_id, '00000000-0000-0000-0000-000000000000'), 0, 1 FROM lg) x
+                  SELECT (accessed_at AT TIME ZONE 'UTC')::date, actor_type, coalesce(actor_id, '00000000-0000-0000-0000-000000000000'), 0,
+                         (SELECT count(DISTINCT p) FROM unnest(patient_ids) AS p) FROM lg) x
             GROUP BY day, actor_type, actor_id),
         added AS (
             INSERT INTO audit_daily_counts (practice_id, day, actor_type, actor_id, events, phi_reads)
