@@ -1,6 +1,8 @@
 using Slices.Api.Features.Audit.Daily;
 using Slices.Api.Platform.Config;
+using Slices.Api.Platform.Audit;
 using Slices.Api.Platform.Jobs;
+using Slices.Api.Platform.Outbox;
 
 namespace Slices.Api.Features.Audit;
 
@@ -10,5 +12,6 @@ public static class AuditExtensions
     {
         builder.AddSettings<AuditOptions>(AuditOptions.Section);
         builder.Services.AddRecurringJob<AuditAggregation>(AuditAggregation.Id, JobQueues.Low, "7 * * * *");
+        builder.Services.AddBackgroundWork<AccessLogIndexFiling>();
     }
 }

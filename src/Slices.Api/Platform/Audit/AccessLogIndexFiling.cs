@@ -1,0 +1,38 @@
+using Dapper;
+using Slices.Api.Features.Audit.Daily;
+using Slices.Api.Platform.Database;
+
+namespace Slices.Api.Platform.Audit;
+
+/// <summary>
+/// Files the access log's GIN pending list into its index every few seconds (migration 0019), so that no PHI read
+/// has to file a full list itself. Any number of workers may run it: a second one finds the list being filed and
+/// returns at once.
+/// </summary>
+public sealed class AccessLogIndexFiling(Db db, AuditOptions options, ILogger<AccessLogIndexFiling> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.IndexFilingSeconds == 0) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IndexFilingSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var connection = await db.OpenAsync(stoppingToken);
+                    var pages = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT file_access_log_index()", cancellationToken: stoppingToken));
+                    if (pages > 0) logger.LogDebug("Filed {Pages} pending pages of the access log's patient index", pages);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("Could not file the access log's pending index entries: {Error}", e.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
