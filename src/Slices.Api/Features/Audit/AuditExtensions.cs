@@ -1,6 +1,6 @@
 using Slices.Api.Features.Audit.Daily;
+using Slices.Api.Features.Audit.PhiAccess;
 using Slices.Api.Platform.Config;
-using Slices.Api.Platform.Audit;
 using Slices.Api.Platform.Jobs;
 using Slices.Api.Platform.Outbox;
 

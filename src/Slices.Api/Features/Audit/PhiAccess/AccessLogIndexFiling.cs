@@ -2,12 +2,12 @@ using Dapper;
 using Slices.Api.Features.Audit.Daily;
 using Slices.Api.Platform.Database;
 
-namespace Slices.Api.Platform.Audit;
+namespace Slices.Api.Features.Audit.PhiAccess;
 
 /// <summary>
 /// Files the access log's GIN pending list into its index every few seconds (migration 0019), so that no PHI read
-/// has to file a full list itself. Any number of workers may run it: a second one finds the list being filed and
-/// returns at once.
+/// has to file a full list itself. Any number of workers may run it: a second one waits for the first, then finds
+/// little left to file. A PHI read that overflows the list meanwhile does not wait: it leaves the filing to them.
 /// </summary>
 public sealed class AccessLogIndexFiling(Db db, AuditOptions options, ILogger<AccessLogIndexFiling> logger) : BackgroundService
 {
