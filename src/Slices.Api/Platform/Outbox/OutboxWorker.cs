@@ -15,19 +15,21 @@ public sealed class OutboxWorker(OutboxStore store, IEnumerable<IOutboxConsumer>
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var busy = false;
+            // Only a full batch is worth an immediate next claim. A claim costs a scan of the queue, including the rows
+            // handled since the last vacuum; claimed as they come, a busy practice's items went one or two a claim.
+            var backlog = false;
             foreach (var consumer in consumers)
             {
                 try
                 {
-                    busy |= await DrainOnceAsync(consumer, stoppingToken) > 0;
+                    backlog |= await DrainOnceAsync(consumer, stoppingToken) >= options.BatchSize;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning("Outbox consumer {Consumer} could not claim work: {Error}", consumer.Name, e.GetType().Name);
                 }
             }
-            if (busy) continue;
+            if (backlog) continue;
             try
             {
                 await Task.Delay(options.PollIntervalMs, stoppingToken);
