@@ -3,6 +3,9 @@ using Npgsql;
 
 namespace Slices.Api.Platform.Database;
 
+/// <summary>One statement's SQL and its parameters.</summary>
+public sealed record Statement(string Sql, DynamicParameters Parameters);
+
 /// <summary>The process's one pooled data source, with retries on transient failures where a retry is safe.</summary>
 public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEnumerable<Events.ICommitListener> commitListeners, ILogger<Db> logger)
 {
@@ -37,29 +40,71 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
             "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
         Events.TransactionEvents.Begin();
         var result = await work(connection, transaction);
-        if (Events.TransactionEvents.Sealing) await CommitSealingAsync(practiceId, transaction, ct);
+        if (Events.TransactionEvents.Sealing) await SealingAsync(practiceId, () => transaction.CommitAsync(ct), ct);
         else await transaction.CommitAsync(ct);
-        var committed = Events.TransactionEvents.Take();
-        Observability.BusinessMetrics.Committed(committed);
-        if (committed.Count > 0)
-            foreach (var listener in commitListeners) await listener.AfterCommitAsync(practiceId, committed);
+        await AfterCommitAsync(practiceId);
         return result;
+    }
+
+    /// <summary>
+    /// A change made by one statement, in one round trip: the tenant setting and the statement in one batch, its own
+    /// implicit transaction, which commits whatever <paramref name="answer"/> makes of the rows. The statement must
+    /// therefore change nothing that the answer may still reject: it checks in SQL what the answer checks. Events it
+    /// stages are sealed at that commit and reach the commit listeners only once the answer has accepted them. Not
+    /// retried: a failure after the commit would write twice.
+    /// </summary>
+    public async Task<T> ChangeInTenantAsync<T>(Guid practiceId, Func<Statement> statement, Func<System.Data.Common.DbDataReader, Task<T>> answer, CancellationToken ct)
+    {
+        Events.TransactionEvents.Begin();
+        try
+        {
+            var (sql, parameters) = statement();
+            parameters.Add("slicesTenant", practiceId.ToString());
+            await using var connection = await OpenAsync(ct);
+            async Task<T> RunAsync()
+            {
+                await using var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
+                    "SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
+                await rows.NextResultAsync(ct); // past the setting's own row
+                var answered = await answer(rows);
+                while (await rows.NextResultAsync(CancellationToken.None)) { } // to the end of the batch: a failed commit (a sealing conflict) throws here
+                return answered;
+            }
+            var result = Events.TransactionEvents.Sealing ? await SealingAsync(practiceId, RunAsync, ct) : await RunAsync();
+            await AfterCommitAsync(practiceId);
+            return result;
+        }
+        finally
+        {
+            Events.TransactionEvents.Take(); // a rejected or failed change reports nothing
+        }
     }
 
     // A commit that seals events queues on the practice's chain head in PostgreSQL (migration 0010); past a couple at
     // once, the others only wake and sleep again there, a convoy that burns the database's CPU. They wait here instead.
-    private async Task CommitSealingAsync(Guid practiceId, NpgsqlTransaction transaction, CancellationToken ct)
+    private async Task<T> SealingAsync<T>(Guid practiceId, Func<Task<T>> commit, CancellationToken ct)
     {
         var gate = _sealing.GetOrAdd(practiceId, _ => new SemaphoreSlim(SealersPerPractice));
         await gate.WaitAsync(ct);
         try
         {
-            await transaction.CommitAsync(ct);
+            return await commit();
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private Task SealingAsync(Guid practiceId, Func<Task> commit, CancellationToken ct) =>
+        SealingAsync(practiceId, async () => { await commit(); return true; }, ct);
+
+    private async Task AfterCommitAsync(Guid practiceId)
+    {
+        var committed = Events.TransactionEvents.Take();
+        Observability.BusinessMetrics.Committed(committed);
+        if (committed.Count > 0)
+            foreach (var listener in commitListeners) await listener.AfterCommitAsync(practiceId, committed);
     }
 
     /// <summary>

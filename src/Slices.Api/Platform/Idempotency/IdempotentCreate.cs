@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -68,6 +69,25 @@ public sealed class IdempotentCreate(Db db)
             return (created, false);
         }, ct);
         await WriteAsync(http, answer, replayed, ct);
+    }
+
+    /// <summary>
+    /// A create made by one statement (see <see cref="Db.ChangeInTenantAsync{T}"/>): without an Idempotency-Key it
+    /// costs one round trip; with one, it runs in the key's transaction like any other create.
+    /// </summary>
+    public async Task SendAsync(HttpContext http, object request, Func<Statement> statement, Func<DbDataReader, Task<Created>> answer, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(http.Request.Headers[Header].ToString()))
+        {
+            await SendAsync(http, request, async (c, tx) =>
+            {
+                var (sql, parameters) = statement();
+                await using var rows = await c.ExecuteReaderAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
+                return await answer(rows);
+            }, ct);
+            return;
+        }
+        await WriteAsync(http, await db.ChangeInTenantAsync(http.User.PracticeId(), statement, answer, ct), replayed: false, ct);
     }
 
     private static async Task WriteAsync(HttpContext http, Created answer, bool replayed, CancellationToken ct)

@@ -36,6 +36,33 @@ public sealed class BookingTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task A_retried_booking_with_its_Idempotency_Key_books_once_and_replays_the_first_answer()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        Task<HttpResponseMessage> Book(string key, DateTimeOffset startsAt)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
+            {
+                Content = JsonContent.Create(new { patientId = clinic.PatientId, clinicianId = clinic.ClinicianId, startsAt, endsAt = startsAt.AddMinutes(30) }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return clinic.Admin.SendAsync(request, Ct);
+        }
+        var key = Guid.NewGuid().ToString();
+
+        var first = await Book(key, Clinic.Slot(10));
+        var retry = await Book(key, Clinic.Slot(10));
+        var rival = await Book(Guid.NewGuid().ToString(), Clinic.Slot(10, 15));
+
+        var booked = await first.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(booked.GetProperty("id").GetGuid(), (await retry.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+        Assert.Equal(booked.GetProperty("id").GetGuid(), (await rival.AssertProblemAsync(409)).GetProperty("conflictingAppointmentId").GetGuid());
+    }
+
+    [Fact]
     public async Task Outside_working_hours_or_in_time_off_is_422()
     {
         var clinic = await Clinic.OpenAsync(app);

@@ -1,5 +1,6 @@
+using System.Data.Common;
 using Dapper;
-using Npgsql;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Auth;
 using Slices.Api.Platform.Events;
 
@@ -26,13 +27,19 @@ public static class Data
         SELECT p.patient_active, p.clinician_active, p.fits, b.* FROM parties p LEFT JOIN booked b ON true
         """;
 
-    public static async Task<(Outcome Outcome, Appointment? Booked)> BookAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, Request r, Actor actor, CancellationToken ct)
+    public static Statement Statement(Guid id, Request r, Actor actor)
     {
         var parameters = new DynamicParameters(new { id, patientId = r.PatientId, clinicianId = r.ClinicianId, startsAt = r.StartsAt!.Value, endsAt = r.EndsAt!.Value, reason = r.Reason });
         EventStore.AddParameters(parameters, actor, new NewEvent($"appointment/{id}", "appointment.scheduled",
             new { r.PatientId, r.ClinicianId, r.StartsAt, r.EndsAt, r.Reason }, 1));
-        var rows = await c.QueryAsync<Outcome, Appointment, (Outcome, Appointment?)>(new CommandDefinition(Book, parameters, tx, cancellationToken: ct),
-            (outcome, booked) => (outcome, booked), splitOn: "id");
-        return rows.Single();
+        return new Statement(Book, parameters);
+    }
+
+    /// <summary>The statement's one row: what it found, and the booking when it made one.</summary>
+    public static async Task<(Outcome Outcome, Appointment? Booked)> ReadAsync(DbDataReader row)
+    {
+        if (!await row.ReadAsync()) throw new InvalidOperationException("The booking statement returned no row.");
+        var outcome = row.GetRowParser<Outcome>(startIndex: 0, length: 3)(row);
+        return (outcome, row.IsDBNull(3) ? null : row.GetRowParser<Appointment>(startIndex: 3)(row));
     }
 }

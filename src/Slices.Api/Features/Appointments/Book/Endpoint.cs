@@ -34,10 +34,10 @@ public sealed class Endpoint(IdempotentCreate creates, Db db) : Endpoint<Request
     {
         try
         {
-            await creates.SendAsync(HttpContext, req, async (c, tx) =>
+            var id = Guid.CreateVersion7();
+            await creates.SendAsync(HttpContext, req, () => Data.Statement(id, req, Actor.Of(HttpContext)), async row =>
             {
-                var id = Guid.CreateVersion7();
-                var (outcome, booked) = await Data.BookAsync(c, tx, id, req, Actor.Of(HttpContext), ct);
+                var (outcome, booked) = await Data.ReadAsync(row);
                 if (outcome.PatientActive is null) throw ApiException.NotFound("patient");
                 if (outcome.ClinicianActive is null) throw ApiException.NotFound("clinician");
                 if (outcome.PatientActive is false || outcome.ClinicianActive is false)
