@@ -9,9 +9,10 @@ using Slices.Api.Platform.Caching;
 namespace Slices.Api.Platform.Audit;
 
 /// <summary>
-/// Records every read of PHI in the same transaction as the read, so a response that showed PHI always has its
-/// log row: who (user or API key), which records of which patients, when, from where, and the request id. One row
-/// per read; "who looked at this patient" is an index lookup (see migration 0018 for the row's shape).
+/// Records every read of PHI before it is shown, so a response that showed PHI always has its log row: who (user or
+/// API key), which records of which patients, when, from where, and the request id. A read from the database logs in
+/// its own statement or transaction; a read served from the cache, through <see cref="AccessLogWriter"/>. One row per
+/// read; "who looked at this patient" is an index lookup (see migration 0018 for the row's shape).
 /// </summary>
 public static class PhiAccessLog
 {
@@ -67,7 +68,7 @@ public static class PhiAccessLog
     {
         var (value, outcome) = await CachedAndLoggedAsync(cache, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"),
             loadCt => ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt),
-            found => LogShownAsync(db, http, practiceId, "read", resourceType, [(id, patientOf(found))], ct), ct);
+            found => LogShownAsync(http, practiceId, "read", resourceType, [(id, patientOf(found))], ct), ct);
         return (value, outcome);
     }
 
@@ -82,7 +83,7 @@ public static class PhiAccessLog
         var key = $"{resourceType}-page:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(loggedSql + "\n" + JsonSerializer.Serialize(page))))}";
         var (rows, outcome) = await CachedAndLoggedAsync(cache, area, practiceId, key, tags,
             async loadCt => await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt),
-            found => LogShownAsync(db, http, practiceId, "list", resourceType, found.Take(shown).Select(recordOf), ct), ct);
+            found => LogShownAsync(http, practiceId, "list", resourceType, found.Take(shown).Select(recordOf), ct), ct);
         return (rows ?? [], outcome);
     }
 
@@ -101,10 +102,15 @@ public static class PhiAccessLog
         return (value, outcome);
     }
 
-    private static async Task LogShownAsync(Database.Db db, HttpContext http, Guid practiceId, string action, string resourceType,
-        IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)
+    // A read served from the cache logs through the shared writer: its row commits with those of the reads around it.
+    // A read cancelled while it waits is not shown; its row may still be written, which errs on the safe side.
+    private static Task LogShownAsync(HttpContext http, Guid practiceId, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)
     {
-        if (LogParameters(http, action, resourceType, records) is { } parameters) await db.WriteInTenantAsync(practiceId, Insert, parameters, ct);
+        var shown = records.Distinct().ToList();
+        if (shown.Count == 0) return Task.CompletedTask;
+        var actor = Actor.Of(http);
+        return http.RequestServices.GetRequiredService<AccessLogWriter>().WriteAsync(new AccessLogEntry(practiceId, actor.Type, actor.ActorId, action, resourceType,
+            actor.RequestId, http.Connection.RemoteIpAddress?.ToString(), [.. shown.Select(r => r.Record)], [.. shown.Select(r => r.Patient)])).WaitAsync(ct);
     }
 
     private static DynamicParameters? LogParameters(HttpContext http, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records)

@@ -19,6 +19,7 @@ public static class DatabaseExtensions
             return source.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build();
         });
         builder.Services.AddSingleton<Db>();
+        builder.Services.AddSingleton<Audit.AccessLogWriter>();
     }
 
     /// <summary>How Dapper maps this schema: snake_case columns, timestamptz, date and time values.</summary>
