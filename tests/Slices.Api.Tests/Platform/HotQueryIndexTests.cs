@@ -101,20 +101,18 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_name_prefix_shared_by_many_is_paged_from_the_covering_index_not_the_table()
+    public async Task A_name_prefix_shared_by_many_reads_only_a_page_from_its_name_index()
     {
-        // "given123" starts 111 of the 50,000 given names: they are found and ordered in the index, and only the page's
-        // 51 rows are read from the table. (For a far more common prefix, the planner may walk the ids in order instead.)
+        // "given123" starts 111 of the 50,000 given names. The search answers in name order, so it reads the first 51
+        // of them from the given-name index in that order, and no more, however many share the prefix.
         var (sql, _) = Queries["patient search by name"];
 
         var (plan, scans) = await PlanAsync("EXPLAIN (ANALYZE, FORMAT JSON)", sql,
             new { after = Guid.Empty, includeArchived = false, limit = 51, q = "given123", prefix = "given123", prefixEnd = "given123" + char.ConvertFromUtf32(0x10FFFF) });
 
         Assert.True(scans.Count(n => n.Index == "patients_given_search") == 1, plan);
-        var byGivenName = scans.Single(n => n.Index == "patients_given_search");
-        Assert.Equal("Index Only Scan", byGivenName.Type);
-        Assert.Equal(111, byGivenName.Rows);
-        Assert.DoesNotContain(scans, n => n.Relation == "patients" && n.Type is not "Index Only Scan" && n.Rows > 51);
+        Assert.True(51 == scans.Single(n => n.Index == "patients_given_search").Rows, plan);
+        Assert.DoesNotContain(scans, n => n.Relation == "patients" && n.Rows > 51);
     }
 
     /// <summary>The statement's plan as the API role sees it inside the practice's tenant, and its nodes.</summary>

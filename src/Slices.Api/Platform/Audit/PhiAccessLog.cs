@@ -39,13 +39,14 @@ public static class PhiAccessLog
     /// <summary>
     /// Wraps a SELECT so the same statement also logs what it returns: the first <c>@logShown</c> rows in
     /// <paramref name="order"/> (a page may read one row more than it shows, to know whether another page follows).
-    /// Add the log's parameters with <see cref="Parameters"/>.
+    /// Add the log's parameters with <see cref="Parameters"/>. <paramref name="columns"/> are the ones returned (the
+    /// SELECT may add some for <paramref name="order"/> alone).
     /// </summary>
-    public static string Logged(string select, string recordColumn, string patientColumn, string order) => $"""
+    public static string Logged(string select, string recordColumn, string patientColumn, string order, string columns = "*") => $"""
         WITH found AS ({select}),
         shown AS (SELECT {recordColumn} AS record, {patientColumn} AS patient FROM found ORDER BY {order} LIMIT @logShown),
         {LogShown}
-        SELECT * FROM found ORDER BY {order}
+        SELECT {columns} FROM found ORDER BY {order}
         """;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> LoggedReads = new();

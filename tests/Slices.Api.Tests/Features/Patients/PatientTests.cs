@@ -79,6 +79,28 @@ public sealed class PatientTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task A_name_search_pages_in_name_order_by_the_name_that_matched_each_patient_once()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        foreach (var (given, family) in new[] { ("Bo", "Santos"), ("Sandra", "Lee"), ("Carl", "Sanders"), ("Ana", "Santos"), ("Sanna", "Sanchez"), ("Ann", "Lee") })
+            await CreateAsync(admin, NewPatient(given, family));
+
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await admin.GetAsync($"/api/v1/patients?q=SAN&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Ct)).JsonAsync(HttpStatusCode.OK);
+            names.AddRange(page.GetProperty("items").EnumerateArray().Select(p => $"{p.GetProperty("givenName").GetString()} {p.GetProperty("familyName").GetString()}"));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null && names.Count < 10);
+
+        // Sanchez, Sanders, then Sandra (her given name matched), then the Santoses in the order they were registered.
+        Assert.Equal(["Sanna Sanchez", "Carl Sanders", "Sandra Lee", "Bo Santos", "Ana Santos"], names);
+    }
+
+    [Fact]
     public async Task Another_practices_patient_is_404_for_every_verb()
     {
         var a = await app.SignUpAsync("A");

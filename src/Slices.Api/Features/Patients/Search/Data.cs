@@ -14,16 +14,32 @@ public static class Data
     // One statement per kind of q, so each can use its own index: the shape of q says which kind it is. Every
     // condition is a plain equality or range, which row-level security lets PostgreSQL answer from an index.
     internal const string All = $"{Select} {Order}";
-    // A common surname prefix matches thousands in a large practice. Each name's index also holds id and archived_at
-    // (0016), so each branch picks its first page from the index alone, and only the rows shown are read from the table.
-    private const string Matching = "SELECT id FROM patients WHERE id > @after AND (@includeArchived OR archived_at IS NULL)";
-    internal const string ByName = $"""
-        SELECT {Patient.Columns} FROM patients WHERE id IN (
-            SELECT id FROM (({Matching} AND family_key >= @prefix AND family_key < @prefixEnd {Order})
-                      UNION ({Matching} AND given_key >= @prefix AND given_key < @prefixEnd {Order})
-                      UNION ({Matching} AND mrn = @q {Order})) matched
-            {Order})
-        {Order}
+    // A name search answers in name order: by the name that matched (the family name when both do), then id. So each
+    // name's branch reads its page straight from its index, which also holds id and archived_at (0016), however many
+    // share a common surname; only the rows shown are read from the table. An MRN match takes its family name's place.
+    // The cursor is still the last patient's id: its key is read back from that row.
+    private const string InPrefix = "{0} >= @prefix AND {0} < @prefixEnd";
+    private static readonly string MatchKey = $"""
+        CASE WHEN {string.Format(InPrefix, "family_key")} THEN family_key WHEN {string.Format(InPrefix, "given_key")} THEN given_key ELSE family_key END
+        """;
+    private const string Live = "(@includeArchived OR archived_at IS NULL)";
+    internal static readonly string ByName = $"""
+        WITH after AS (SELECT coalesce((SELECT {MatchKey} FROM patients WHERE id = @after), '') AS key),
+        matched AS (
+            (SELECT id, family_key AS key FROM patients
+             WHERE {string.Format(InPrefix, "family_key")} AND (family_key, id) > ((SELECT key FROM after), @after) AND {Live}
+             ORDER BY family_key, id LIMIT @limit)
+            UNION ALL
+            (SELECT id, given_key FROM patients
+             WHERE {string.Format(InPrefix, "given_key")} AND (given_key, id) > ((SELECT key FROM after), @after) AND {Live}
+               AND NOT ({string.Format(InPrefix, "family_key")})
+             ORDER BY given_key, id LIMIT @limit)
+            UNION ALL
+            (SELECT id, family_key FROM patients
+             WHERE mrn = @q AND (family_key, id) > ((SELECT key FROM after), @after) AND {Live}
+               AND NOT ({string.Format(InPrefix, "family_key")}) AND NOT ({string.Format(InPrefix, "given_key")})))
+        SELECT {Patient.Columns}, page.key AS match_key
+        FROM patients JOIN (SELECT id, key FROM matched ORDER BY key, id LIMIT @limit) page USING (id)
         """;
     internal const string ByDateOfBirth = $"{Select} AND date_of_birth = @dateOfBirth {Order}";
     internal const string ByPhone = $"{Select} AND phone = @q {Order}";
@@ -32,8 +48,12 @@ public static class Data
     // Above every character: [prefix, prefix + this) holds exactly the strings that start with prefix, in byte order.
     private static readonly string Highest = char.ConvertFromUtf32(0x10FFFF);
 
-    private static readonly Dictionary<string, string> Logged = new[] { All, ByName, ByDateOfBirth, ByPhone, ByEmail }
-        .ToDictionary(sql => sql, sql => PhiAccessLog.Logged(sql, "id", "id", "id"));
+    private static readonly Dictionary<string, string> Logged = new[] { All, ByDateOfBirth, ByPhone, ByEmail }
+        .ToDictionary(sql => sql, sql => PhiAccessLog.Logged(sql, "id", "id", "id"))
+        .Append(new(ByName, PhiAccessLog.Logged(ByName, "id", "id", "match_key, id", OutputNames(Patient.Columns)))).ToDictionary();
+
+    // The names a column list gives its output: "archived_at IS NOT NULL AS archived" gives archived.
+    private static string OutputNames(string columns) => string.Join(", ", columns.Split(", ").Select(c => c.Split(' ')[^1]));
 
     /// <summary>A page (one row more than shown, to know whether another follows) and the access log of the rows shown, in one round trip.</summary>
     public static async Task<(IReadOnlyList<Patient> Rows, CacheOutcome Outcome)> PageAsync(Platform.Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId, Request r, Guid after, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Res
         Summary(s =>
         {
             s.Summary = "Find patients";
-            s.Description = "Without q, every patient; with q, those whose family or given name starts with it (any case), or whose date of birth (YYYY-MM-DD), medical record number, phone (E.164) or email is exactly q. Archived patients only with includeArchived=true. A page at a time: pass nextCursor as cursor. Every patient returned is recorded in the PHI access log.";
+            s.Description = "Without q, every patient; with q, those whose family or given name starts with it (any case), or whose date of birth (YYYY-MM-DD), medical record number, phone (E.164) or email is exactly q. Name matches come in name order (by the name that matched, the family name when both do); the others in the order they were registered. Archived patients only with includeArchived=true. A page at a time: pass nextCursor as cursor. Every patient returned is recorded in the PHI access log.";
             s.ResponseExamples[200] = new Response([Patient.Example], "ZzowMTkzNWQ0MDFhMmI3YzNkOGU0ZjUwNjE3MjgzOTRhNQ");
             s.Responses[400] = "q over 100 characters, limit outside 1-200, or a cursor this API did not issue.";
         });
