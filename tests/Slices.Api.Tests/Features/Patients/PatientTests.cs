@@ -98,6 +98,9 @@ public sealed class PatientTests(SlicesApp app) : IClassFixture<SlicesApp>
 
         // Sanchez, Sanders, then Sandra (her given name matched), then the Santoses in the order they were registered.
         Assert.Equal(["Sanna Sanchez", "Carl Sanders", "Sandra Lee", "Bo Santos", "Ana Santos"], names);
+        // An MRN match is found wherever its family name sorts against the MRN.
+        var adams = await CreateAsync(admin, NewPatient("Ann", "Adams", mrn: "Z-9"));
+        Assert.Equal([adams], await SearchAsync(admin, "Z-9"));
     }
 
     [Fact]

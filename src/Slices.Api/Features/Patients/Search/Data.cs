@@ -17,26 +17,29 @@ public static class Data
     // A name search answers in name order: by the name that matched (the family name when both do), then id. So each
     // name's branch reads its page straight from its index, which also holds id and archived_at (0016), however many
     // share a common surname; only the rows shown are read from the table. An MRN match takes its family name's place.
-    // The cursor is still the last patient's id: its key is read back from that row.
+    // The cursor is still the last patient's id: its key is read back from that row. Each name branch starts at one
+    // (key, id) bound, the later of the prefix and the cursor: given both, the index would start from the cursor's.
     private const string InPrefix = "{0} >= @prefix AND {0} < @prefixEnd";
     private static readonly string MatchKey = $"""
         CASE WHEN {string.Format(InPrefix, "family_key")} THEN family_key WHEN {string.Format(InPrefix, "given_key")} THEN given_key ELSE family_key END
         """;
     private const string Live = "(@includeArchived OR archived_at IS NULL)";
     internal static readonly string ByName = $"""
-        WITH after AS (SELECT coalesce((SELECT {MatchKey} FROM patients WHERE id = @after), '') AS key),
+        WITH last AS (SELECT coalesce((SELECT {MatchKey} FROM patients WHERE id = @after), '') AS key),
+        start AS (SELECT CASE WHEN key >= @prefix THEN key ELSE @prefix END AS key,
+                         CASE WHEN key >= @prefix THEN @after ELSE '00000000-0000-0000-0000-000000000000'::uuid END AS id FROM last),
         matched AS (
             (SELECT id, family_key AS key FROM patients
-             WHERE {string.Format(InPrefix, "family_key")} AND (family_key, id) > ((SELECT key FROM after), @after) AND {Live}
+             WHERE (family_key, id) > ((SELECT key FROM start), (SELECT id FROM start)) AND family_key < @prefixEnd AND {Live}
              ORDER BY family_key, id LIMIT @limit)
             UNION ALL
             (SELECT id, given_key FROM patients
-             WHERE {string.Format(InPrefix, "given_key")} AND (given_key, id) > ((SELECT key FROM after), @after) AND {Live}
+             WHERE (given_key, id) > ((SELECT key FROM start), (SELECT id FROM start)) AND given_key < @prefixEnd AND {Live}
                AND NOT ({string.Format(InPrefix, "family_key")})
              ORDER BY given_key, id LIMIT @limit)
             UNION ALL
             (SELECT id, family_key FROM patients
-             WHERE mrn = @q AND (family_key, id) > ((SELECT key FROM after), @after) AND {Live}
+             WHERE mrn = @q AND (family_key, id) > ((SELECT key FROM last), @after) AND {Live}
                AND NOT ({string.Format(InPrefix, "family_key")}) AND NOT ({string.Format(InPrefix, "given_key")})))
         SELECT {Patient.Columns}, page.key AS match_key
         FROM patients JOIN (SELECT id, key FROM matched ORDER BY key, id LIMIT @limit) page USING (id)
