@@ -1,4 +1,6 @@
 using System.Net;
+using Dapper;
+using Npgsql;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
@@ -30,5 +32,29 @@ public sealed class AccessLogWriterTests(SlicesApp app) : IClassFixture<SlicesAp
             Assert.Equal(own.Select(r => r.Headers.GetValues("X-Request-ID").Single()).Order(), byReader.Select(e => e.GetProperty("requestId").GetString()).Order());
             Assert.All(byReader, e => Assert.Equal([clinic.PatientId], e.GetProperty("resourceIds").EnumerateArray().Select(id => id.GetGuid())));
         }
+    }
+
+    [Fact]
+    public async Task A_cached_read_whose_log_row_cannot_be_written_shows_nothing()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var path = $"/api/v1/patients/{clinic.PatientId}";
+        await (await clinic.Admin.GetAsync(path, Ct)).JsonAsync(HttpStatusCode.OK); // now in the cache
+        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+
+        HttpResponseMessage refused;
+        await admin.ExecuteAsync("REVOKE INSERT ON phi_access_log FROM slices_app");
+        try
+        {
+            refused = await clinic.Admin.GetAsync(path, Ct);
+        }
+        finally
+        {
+            await admin.ExecuteAsync("GRANT INSERT ON phi_access_log TO slices_app");
+        }
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.DoesNotContain("Santos", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await (await clinic.Admin.GetAsync(path, Ct)).JsonAsync(HttpStatusCode.OK);
     }
 }
