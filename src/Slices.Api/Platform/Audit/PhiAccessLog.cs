@@ -79,11 +79,11 @@ public static class PhiAccessLog
     /// </summary>
     public static async Task<(IReadOnlyList<T> Rows, CacheOutcome Outcome)> ReadPageCachedAsync<T>(Database.Db db, TwoLevelCache cache, CacheArea area, HttpContext http,
         Guid practiceId, string loggedSql, DynamicParameters parameters, object page, IReadOnlyList<string> tags, int shown, string resourceType,
-        Func<T, (Guid Record, Guid Patient)> recordOf, CancellationToken ct)
+        Func<T, (Guid Record, Guid Patient)> recordOf, CancellationToken ct, bool genericPlan = false)
     {
         var key = $"{resourceType}-page:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(loggedSql + "\n" + JsonSerializer.Serialize(page))))}";
         var (rows, outcome) = await CachedAndLoggedAsync(cache, area, practiceId, key, tags,
-            async loadCt => await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt),
+            async loadCt => await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt, genericPlan),
             found => LogShownAsync(http, practiceId, "list", resourceType, found.Take(shown).Select(recordOf), ct), ct);
         return (rows ?? [], outcome);
     }

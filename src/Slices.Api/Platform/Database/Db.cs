@@ -113,15 +113,21 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
     /// connection never carries it on). A read that writes its access-log rows in a data-modifying CTE commits the
     /// rows it showed and their log together. Transient failures rerun the whole read.
     /// </summary>
-    public Task<T> ReadInTenantAsync<T>(Guid practiceId, string sql, DynamicParameters parameters, Func<SqlMapper.GridReader, Task<T>> read, CancellationToken ct)
+    /// <param name="genericPlan">
+    /// For a statement whose generic plan is as good as any custom one, but whose planner keeps choosing custom plans
+    /// (and so plans it again on every call): its transaction uses the prepared statement's generic plan.
+    /// </param>
+    public Task<T> ReadInTenantAsync<T>(Guid practiceId, string sql, DynamicParameters parameters, Func<SqlMapper.GridReader, Task<T>> read, CancellationToken ct,
+        bool genericPlan = false)
     {
         parameters.Add("slicesTenant", practiceId.ToString());
+        var settings = genericPlan ? "SELECT set_config('app.tenant_id', @slicesTenant, true), set_config('plan_cache_mode', 'force_generic_plan', true)"
+            : "SELECT set_config('app.tenant_id', @slicesTenant, true)";
         return WithRetry(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                "SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
-            await results.ReadAsync(); // the setting's own row
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(settings + ";\n" + sql, parameters, cancellationToken: ct));
+            await results.ReadAsync(); // the settings' own row
             return await read(results);
         }, ct);
     }

@@ -19,6 +19,7 @@ public static class Data
     // share a common surname; only the rows shown are read from the table. An MRN match takes its family name's place.
     // The cursor is still the last patient's id: its key is read back from that row. Each name branch starts at one
     // (key, id) bound, the later of the prefix and the cursor: given both, the index would start from the cursor's.
+    // Its generic plan is the same; in a large practice the planner would otherwise plan it anew on every call (0.5 ms).
     private const string InPrefix = "{0} >= @prefix AND {0} < @prefixEnd";
     private static readonly string MatchKey = $"""
         CASE WHEN {string.Format(InPrefix, "family_key")} THEN family_key WHEN {string.Format(InPrefix, "given_key")} THEN given_key ELSE family_key END
@@ -75,6 +76,6 @@ public static class Data
         var page = new { after, r.IncludeArchived, q, prefix, prefixEnd = prefix + Highest, emailKey = prefix, dateOfBirth, limit = r.Limit + 1 };
         // Any change to any patient of the practice can change what a search finds.
         return await PhiAccessLog.ReadPageCachedAsync<Patient>(db, cache, CacheArea.Patients, http, practiceId, Logged[sql],
-            PhiAccessLog.Parameters(page, http, "list", "patient", r.Limit), page, ["patient"], r.Limit, "patient", p => (p.Id, p.Id), ct);
+            PhiAccessLog.Parameters(page, http, "list", "patient", r.Limit), page, ["patient"], r.Limit, "patient", p => (p.Id, p.Id), ct, genericPlan: sql == ByName);
     }
 }
