@@ -58,7 +58,8 @@ public static class Accounts
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
-        Assert.Equal(expected, response.StatusCode);
+        if (response.StatusCode != expected)
+            Assert.Fail($"Expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 }

@@ -42,11 +42,14 @@ public static class Cursor
         return cursor is null || (Decode(cursor) is ['s', ':', .. var rest] && long.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out last));
     }
 
+    // The longest cursor issued, a (time, id) one, is 71 characters; anything much longer is not decoded at all.
+    private const int MaxEncodedLength = 96;
+
     private static string Decode(string cursor)
     {
         try
         {
-            return cursor.Length <= 64 ? Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(cursor)) : "";
+            return cursor.Length <= MaxEncodedLength ? Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(cursor)) : "";
         }
         catch (FormatException)
         {

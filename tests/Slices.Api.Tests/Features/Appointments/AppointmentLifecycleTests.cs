@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Features.Appointments;
@@ -67,6 +68,30 @@ public sealed class AppointmentLifecycleTests(SlicesApp app) : IClassFixture<Sli
 
         Assert.Equal([early, late], day.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
     }
+
+    [Fact]
+    public async Task A_clinicians_day_pages_from_the_start_of_its_window_whatever_the_cursor()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var dayBefore = await BookAsync(clinic, Clinic.Slot(16, daysAhead: 7));
+        var (first, second, third) = (await BookAsync(clinic, Clinic.Slot(9)), await BookAsync(clinic, Clinic.Slot(10)), await BookAsync(clinic, Clinic.Slot(16, 30)));
+        await BookAsync(clinic, Clinic.Slot(9, daysAhead: 9));
+        var day = $"/api/v1/appointments?clinicianId={clinic.ClinicianId}&from={Uri.EscapeDataString(Clinic.Slot(9).ToString("O"))}&to={Uri.EscapeDataString(Clinic.Slot(0, daysAhead: 9).ToString("O"))}&limit=2";
+
+        var page1 = await (await clinic.Admin.GetAsync(day, Ct)).JsonAsync(HttpStatusCode.OK);
+        var page2 = await (await clinic.Admin.GetAsync($"{day}&cursor={Uri.EscapeDataString(page1.GetProperty("nextCursor").GetString()!)}", Ct)).JsonAsync(HttpStatusCode.OK);
+        // A cursor from a listing without the window, left at the day before: the window still starts the page.
+        var all = await (await clinic.Admin.GetAsync($"/api/v1/appointments?clinicianId={clinic.ClinicianId}&limit=1", Ct)).JsonAsync(HttpStatusCode.OK);
+        var fromEarlier = await (await clinic.Admin.GetAsync($"{day}&cursor={Uri.EscapeDataString(all.GetProperty("nextCursor").GetString()!)}", Ct)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal([first, second], Ids(page1));
+        Assert.Equal([third], Ids(page2));
+        Assert.Equal(JsonValueKind.Null, page2.GetProperty("nextCursor").ValueKind);
+        Assert.Equal([dayBefore], Ids(all));
+        Assert.Equal([first, second], Ids(fromEarlier));
+    }
+
+    private static IEnumerable<Guid> Ids(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetGuid());
 
     private static async Task<Guid> BookAsync(Clinic clinic, DateTimeOffset at) =>
         (await (await clinic.BookAsync(at)).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
