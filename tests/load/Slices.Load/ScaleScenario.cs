@@ -48,6 +48,7 @@ public static class ScaleScenario
     {
         await using var c = new NpgsqlConnection(admin);
         await c.OpenAsync();
+        var clock = Stopwatch.StartNew();
         var practice = Guid.CreateVersion7();
         await c.ExecuteAsync("INSERT INTO practices (id, name) VALUES (@practice, @name)", new { practice, name = $"Scale {patients}" });
         var clinicians = Enumerable.Range(0, Math.Max(10, patients * perPatient / 10_000)).Select(_ => Guid.CreateVersion7()).ToArray();
@@ -95,7 +96,13 @@ public static class ScaleScenario
             }
             await copy.CompleteAsync();
         }
-        foreach (var statement in rebuild) await c.ExecuteAsync(statement, commandTimeout: 0);
+        Console.Error.WriteLine($"  {patients}: copied in {clock.Elapsed.TotalSeconds:F0} s");
+        foreach (var statement in rebuild)
+        {
+            var step = Stopwatch.StartNew();
+            await c.ExecuteAsync(statement, commandTimeout: 0);
+            Console.Error.WriteLine($"  {patients}: {step.Elapsed.TotalSeconds,4:F0} s {statement}");
+        }
         await c.ExecuteAsync("SET session_replication_role = origin");
         return new Practice(practice, [.. Enumerable.Range(0, 1000).Select(_ => ids[random.Next(patients)])], clinicians, start, perClinician);
     }
@@ -169,9 +176,10 @@ public static class ScaleScenario
         Task Day(NpgsqlTransaction tx, int day)
         {
             var from = p.Start.AddDays(day);
+            var (afterAt, afterId) = Slices.Api.Features.Appointments.List.Data.StartAfter((DateTimeOffset.MinValue, Guid.Empty), from);
             return c.QueryAsync(Slices.Api.Features.Appointments.List.Data.Page, new
             {
-                afterAt = DateTimeOffset.MinValue.ToUniversalTime(), afterId = Guid.Empty, clinicianId = p.Clinicians[random.Next(p.Clinicians.Length)],
+                afterAt, afterId, clinicianId = p.Clinicians[random.Next(p.Clinicians.Length)],
                 patientId = (Guid?)null, from, to = from.AddDays(1), status = (string?)null, limit = 51,
             }, tx);
         }

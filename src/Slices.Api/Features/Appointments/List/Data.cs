@@ -20,6 +20,14 @@ public static class Data
         LIMIT @limit
         """;
 
+    /// <summary>
+    /// The (starts_at, id) the page starts after: the later of the cursor and the window's start, as one bound. Given
+    /// both as separate bounds, PostgreSQL started from the cursor's row bound, on a first page the clinician's first
+    /// appointment, and read every earlier day from the index. Ids are generated here, so none is the nil uuid.
+    /// </summary>
+    public static (DateTimeOffset At, Guid Id) StartAfter((DateTimeOffset At, Guid Id) cursor, DateTimeOffset? from) =>
+        from is { } start && cursor.At < start ? (start, Guid.Empty) : cursor;
+
     private static readonly string LoggedPage = PhiAccessLog.Logged(Page, "id", "patient_id", "starts_at, id");
 
     /// <summary>
@@ -29,7 +37,8 @@ public static class Data
     public static async Task<(IReadOnlyList<Appointment> Rows, CacheOutcome Outcome)> PageAsync(Platform.Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId, Request r,
         (DateTimeOffset At, Guid Id) after, CancellationToken ct)
     {
-        var page = new { afterAt = after.At, afterId = after.Id, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit = r.Limit + 1 };
+        var (afterAt, afterId) = StartAfter(after, r.From);
+        var page = new { afterAt, afterId, r.ClinicianId, r.PatientId, r.From, r.To, r.Status, limit = r.Limit + 1 };
         return await PhiAccessLog.ReadPageCachedAsync<Appointment>(db, cache, CacheArea.Appointments, http, practiceId, LoggedPage,
             PhiAccessLog.Parameters(page, http, "list", "appointment", r.Limit), page, ["appointment"], r.Limit, "appointment", a => (a.Id, a.PatientId), ct);
     }
