@@ -18,6 +18,24 @@ public sealed class RequestPipelineTests(SlicesApp app) : IClassFixture<SlicesAp
     }
 
     [Fact]
+    public async Task Request_ids_it_makes_are_distinct_and_carry_the_millisecond_they_were_made_in()
+    {
+        var client = app.CreateClient();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 100; i++) ids.Add(Guid.Parse((await client.GetAsync("/healthz/live", Ct)).Headers.GetValues("X-Request-ID").Single()));
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id =>
+        {
+            Assert.Equal(7, id.Version);
+            Assert.InRange(id.Variant, 8, 11); // RFC 9562's variant: 10 in the top two bits
+            Assert.InRange(long.Parse(id.ToString("N")[..12], NumberStyles.HexNumber, CultureInfo.InvariantCulture), before, after);
+        });
+    }
+
+    [Fact]
     public async Task Keeps_a_well_formed_request_id_from_the_caller_and_logs_it()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");

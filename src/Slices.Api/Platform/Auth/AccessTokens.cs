@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.Auth;
 
@@ -27,7 +28,7 @@ public sealed class AccessTokens(JwtKeys keys, AuthOptions options, TimeProvider
                 new Claim(SlicesClaims.Subject, userId.ToString()),
                 new Claim(SlicesClaims.Practice, practiceId.ToString()),
                 new Claim(SlicesClaims.Session, sessionId.ToString()),
-                new Claim(JwtRegisteredClaimNames.Jti, Guid.CreateVersion7().ToString()),
+                new Claim(JwtRegisteredClaimNames.Jti, Ids.NewV7().ToString()),
             ]),
         });
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.Auth;
 
@@ -20,7 +21,7 @@ public sealed class SignIn(AccessTokens accessTokens, AuthOptions options, TimeP
         Guid practiceId, Guid userId, Guid sessionId, DateTimeOffset sessionExpires, CancellationToken ct)
     {
         var (refresh, hash) = RefreshToken.Create(practiceId);
-        await c.ExecuteAsync(new CommandDefinition(InsertRefresh, new { id = Guid.CreateVersion7(), sessionId, hash, expiresAt = sessionExpires }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(InsertRefresh, new { id = Ids.NewV7(), sessionId, hash, expiresAt = sessionExpires }, tx, cancellationToken: ct));
         var access = accessTokens.Issue(userId, practiceId, sessionId);
         response.Headers.CacheControl = "no-store";
         if (!useCookies) return new TokenResponse(access, refresh, "Bearer", accessTokens.LifetimeSeconds);

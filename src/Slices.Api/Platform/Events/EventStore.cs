@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.Events;
 
@@ -46,7 +47,7 @@ public static class EventStore
     public static void AddParameters(DynamicParameters parameters, Actor actor, NewEvent change)
     {
         TransactionEvents.Record(change);
-        parameters.Add("eventId", Guid.CreateVersion7());
+        parameters.Add("eventId", Ids.NewV7());
         parameters.Add("eventStream", change.Stream);
         parameters.Add("eventVersion", change.Version);
         parameters.Add("eventType", change.Type);

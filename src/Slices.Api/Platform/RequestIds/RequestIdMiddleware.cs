@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Serilog.Context;
+using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.RequestIds;
 
@@ -19,7 +20,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[Header];
-        var id = incoming.Count == 1 && IsWellFormed(incoming[0]) ? incoming[0]! : Guid.CreateVersion7().ToString();
+        var id = incoming.Count == 1 && IsWellFormed(incoming[0]) ? incoming[0]! : Ids.NewV7().ToString();
         context.TraceIdentifier = id;
         Activity.Current?.SetTag(SpanTag, id); // on the request's span, whichever tracer exports it
         context.Response.OnStarting(() =>

@@ -25,7 +25,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request, Response>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         var practiceId = User.PracticeId();
         var (key, secretHash) = ApiKeyToken.Create(practiceId, id);
         string[] scopes = [.. req.Scopes.Order(StringComparer.Ordinal)];

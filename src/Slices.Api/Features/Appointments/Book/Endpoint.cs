@@ -34,7 +34,7 @@ public sealed class Endpoint(IdempotentCreate creates, Db db) : Endpoint<Request
     {
         try
         {
-            var id = Guid.CreateVersion7();
+            var id = Ids.NewV7();
             await creates.SendAsync(HttpContext, req, () => Data.Statement(id, req, Actor.Of(HttpContext)), async row =>
             {
                 var (outcome, booked) = await Data.ReadAsync(row);

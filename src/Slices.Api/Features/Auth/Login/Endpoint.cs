@@ -55,7 +55,7 @@ public sealed class Endpoint(Db db, PasswordHasher hasher, SignIn signIn, Second
         var candidate = await db.InTenantAsync(account.PracticeId, (c, tx) => Data.ReadCandidateAsync(c, tx, account.UserId, ct), ct);
         var passwordMatches = candidate is not null && hasher.Verify(req.Password, candidate.PasswordHash);
 
-        var sessionId = Guid.CreateVersion7();
+        var sessionId = Ids.NewV7();
         TokenResponse? tokens = null;
         var outcome = await db.InTenantAsync(account.PracticeId, async (c, tx) =>
         {

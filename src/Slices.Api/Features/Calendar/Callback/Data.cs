@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Features.Calendar.Callback;
 
@@ -29,7 +30,7 @@ public static class Data
     /// <summary>The user's connection to the provider, created if it is the first, and locked for this transaction.</summary>
     public static async Task<Connection> EnsureConnectionAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid userId, string provider, CancellationToken ct)
     {
-        await c.ExecuteAsync(new CommandDefinition(Ensure, new { id = Guid.CreateVersion7(), userId, provider }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Ensure, new { id = Ids.NewV7(), userId, provider }, tx, cancellationToken: ct));
         return await c.QuerySingleAsync<Connection>(new CommandDefinition(Lock, new { userId, provider }, tx, cancellationToken: ct));
     }
 

@@ -41,7 +41,7 @@ public sealed class Endpoint(Db db, CalendarProviders providers, OAuthState stat
             ThrowError(r => r.RedirectUri, "redirectUri must be on one of the practice's allowed origins (Cors:AllowedOrigins).");
 
         var practiceId = User.PracticeId();
-        var stateId = Guid.CreateVersion7();
+        var stateId = Ids.NewV7();
         var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
         var expiresAt = clock.GetUtcNow().Add(OAuthState.Lifetime);

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
 using Slices.Api.Platform.Idempotency;
@@ -26,7 +27,7 @@ public sealed class Endpoint(IdempotentCreate creates) : Endpoint<Request, Respo
     public override Task HandleAsync(Request req, CancellationToken ct) => creates.SendAsync(HttpContext, req, async (c, tx) =>
     {
         if (!await Data.ClinicianExistsAsync(c, tx, req.Id, ct)) throw ApiException.NotFound("clinician");
-        var timeOffId = Guid.CreateVersion7();
+        var timeOffId = Ids.NewV7();
         await Data.InsertAsync(c, tx, timeOffId, req, ct);
         await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"clinician/{req.Id}", "clinician.time_off_added", new { timeOffId, req.StartsAt, req.EndsAt }), ct);
         return new Created(201, new Response(timeOffId, req.Id, req.StartsAt!.Value, req.EndsAt!.Value, req.Reason), null);

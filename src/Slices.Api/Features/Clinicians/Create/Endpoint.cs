@@ -2,6 +2,7 @@ using FastEndpoints;
 using Npgsql;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
 using Slices.Api.Platform.Idempotency;
@@ -32,7 +33,7 @@ public sealed class Endpoint(IdempotentCreate creates) : Endpoint<Request, Clini
     {
         if (req.UserId is { } userId && !await Data.IsClinicianUserAsync(c, tx, userId, ct))
             throw new ApiException(StatusCodes.Status422UnprocessableEntity, "userId must be an active user of your practice with the clinician role.");
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         ClinicianRow row;
         try
         {

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
 using Slices.Api.Platform.Idempotency;
@@ -35,7 +36,7 @@ public sealed class Endpoint(IdempotentCreate creates) : Endpoint<Request, Note>
             var status = await Data.AmendedStatusAsync(c, tx, req.Id, amended, ct) ?? throw ApiException.NotFound("note of this patient");
             if (status != "signed") throw ApiException.Conflict("Only a signed note takes addenda; a draft can simply be changed.");
         }
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         var note = await Data.InsertAsync(c, tx, id, req.Id, User.SubjectId(), req.Body, req.AmendsNoteId, ct);
         await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"note/{id}", "note.created",
             new { patientId = req.Id, req.Body, req.AmendsNoteId }, 1), ct);

@@ -2,9 +2,10 @@ using FastEndpoints;
 using Npgsql;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Auth;
-using Slices.Api.Platform.Idempotency;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
+using Slices.Api.Platform.Idempotency;
 
 namespace Slices.Api.Features.Patients.Create;
 
@@ -28,7 +29,7 @@ public sealed class Endpoint(IdempotentCreate creates) : Endpoint<Request, Patie
 
     public override Task HandleAsync(Request req, CancellationToken ct) => creates.SendAsync(HttpContext, req, async (c, tx) =>
     {
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         Patient created;
         try
         {

@@ -31,7 +31,7 @@ public sealed class Endpoint(Db db, PasswordHasher hasher) : Endpoint<Request, R
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (practiceId, userId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (practiceId, userId) = (Ids.NewV7(), Ids.NewV7());
         var passwordHash = hasher.Hash(req.AdminPassword);
         var actor = Actor.User(userId, HttpContext);
 

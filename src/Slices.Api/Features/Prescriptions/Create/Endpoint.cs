@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Slices.Api.Platform.Api;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Errors;
 using Slices.Api.Platform.Events;
 using Slices.Api.Platform.Idempotency;
@@ -31,7 +32,7 @@ public sealed class Endpoint(IdempotentCreate creates) : Endpoint<Request, Presc
     {
         var active = await Data.PatientActiveAsync(c, tx, req.PatientId, ct) ?? throw ApiException.NotFound("patient");
         if (!active) throw new ApiException(StatusCodes.Status422UnprocessableEntity, "The patient is archived.");
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         var draft = await Data.InsertAsync(c, tx, id, User.SubjectId(), req, ct);
         await EventStore.AppendAsync(c, tx, Actor.Of(HttpContext), new NewEvent($"prescription/{id}", "prescription.created", req, 1), ct);
         return new Created(201, draft, $"/api/v1/prescriptions/{id}", Versions.ETag(draft.Version));

@@ -28,7 +28,7 @@ public sealed class Endpoint(Db db, PasswordHasher hasher) : Endpoint<Request, R
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         var passwordHash = hasher.Hash(req.Password);
         var createdAt = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {

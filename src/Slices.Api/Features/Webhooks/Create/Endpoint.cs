@@ -35,7 +35,7 @@ public sealed class Endpoint(Db db, KeyRing keyRing, WebhookUrlGuard guard) : En
     {
         var url = new Uri(req.Url);
         if (await guard.ProblemAsync(url, ct) is { } problem) ThrowError(r => r.Url, $"url {problem}.");
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewV7();
         var practiceId = User.PracticeId();
         var secret = WebhookSecrets.Create();
         string[] events = [.. req.Events.Order(StringComparer.Ordinal)];

@@ -32,7 +32,7 @@ public sealed class Endpoint(Db db, TimeProvider clock) : Endpoint<Request, Resp
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var messageId = $"msg_{Guid.CreateVersion7():N}";
+        var messageId = $"msg_{Ids.NewV7():N}";
         var deliveryId = await db.InTenantAsync(User.PracticeId(), async (c, tx) =>
         {
             if (!await c.QuerySingleOrDefaultAsync<bool>(new CommandDefinition(Exists, new { id = req.Id }, tx, cancellationToken: ct))) throw ApiException.NotFound("webhook endpoint");
