@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Slices.Api.Tests.Infrastructure;
@@ -39,6 +40,24 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["SECRETS_DIR"] = "/nonexistent";
         foreach (var (key, value) in environment) info.Environment[key] = value;
         return new AppProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Polls /healthz/ready for up to 30 s; fails the test with what the process printed if it never answers 200.</summary>
+    public async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 300 && !HasExited; i++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/healthz/ready", ct)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException)
+            {
+            }
+            await Task.Delay(100, ct);
+        }
+        Assert.Fail($"the app never became ready. stdout: {Stdout} stderr: {Stderr}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

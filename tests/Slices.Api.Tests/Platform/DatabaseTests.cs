@@ -31,9 +31,10 @@ public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
     {
         await using var admin = new NpgsqlConnection(TestStack.AdminConnectionString);
         var db = app.Services.GetRequiredService<Slices.Api.Platform.Database.Db>();
-        db.DataSource.Clear();
         // "too many connections" (53300) is what a saturated server answers; it is transient.
         await admin.ExecuteAsync($"ALTER DATABASE {app.Database} CONNECTION LIMIT 0");
+        // Cleared after the limit, not before: the app's background workers may have opened a connection in between.
+        db.DataSource.Clear();
         var reopen = Task.Run(async () =>
         {
             await Task.Delay(150, Ct);

@@ -46,4 +46,47 @@ public sealed class RequestLoggingTests(SlicesApp app) : IClassFixture<SlicesApp
 
         Assert.DoesNotContain(app.Logs.JsonLines, l => l.Contains(secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_running_process_writes_every_event_to_stdout_as_one_whole_json_line_under_concurrent_requests()
+    {
+        var database = await TestDatabases.CloneAsync();
+        var port = TestStack.DeadPort();
+        try
+        {
+            await using var process = AppProcess.Start(new Dictionary<string, string?>(TestStack.SecretVariables())
+            {
+                ["DATABASE_URL"] = TestStack.AppUrl(database),
+                ["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(database),
+                ["REDIS_URL"] = TestStack.RedisEndpoint,
+                ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["LOG_FORMAT"] = "json",
+                ["Https__Require"] = "false",
+            });
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await process.WaitUntilReadyAsync(client);
+
+            // Long request ids make each completion line several times the 256 bytes Console.Out wrote at a time; the
+            // unmatched paths put two-byte and four-byte UTF-8 characters in the lines.
+            var requests = Enumerable.Range(0, 240).Select(i => (Id: $"stdout-{i:D3}-{new string('x', 100)}", Path: i % 3 == 0 ? $"/no/such/päge-{i}-🩺" : "/api/v1/info")).ToArray();
+            await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 24, CancellationToken = Ct }, async (request, ct) =>
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Get, request.Path);
+                message.Headers.Add("X-Request-ID", request.Id);
+                using var response = await client.SendAsync(message, ct);
+            });
+            await Eventually.TrueAsync(() => requests.All(r => process.Stdout.Contains(r.Id, StringComparison.Ordinal)), "a completion line for every request");
+
+            var events = process.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+            var completions = events.Where(e => e.TryGetProperty("RequestId", out var id) && id.GetString()!.StartsWith("stdout-", StringComparison.Ordinal)
+                                                && e.GetProperty("@m").GetString()!.StartsWith("HTTP ", StringComparison.Ordinal))
+                .ToDictionary(e => e.GetProperty("RequestId").GetString()!, e => e.GetProperty("RequestPath").GetString());
+            Assert.Equal(requests.Length, completions.Count);
+            Assert.All(requests, r => Assert.Equal(r.Path, completions[r.Id]));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
 }

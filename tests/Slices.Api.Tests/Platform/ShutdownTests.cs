@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +54,7 @@ public sealed class ShutdownTests
                 ["Shutdown__DrainDelaySeconds"] = "0",
             });
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitUntilReadyAsync(client, process);
+            await process.WaitUntilReadyAsync(client);
 
             Assert.Equal(0, Kill(process.Id, 15));
 
@@ -66,22 +65,6 @@ public sealed class ShutdownTests
         {
             await TestDatabases.DropAsync(database);
         }
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient client, AppProcess process)
-    {
-        for (var i = 0; i < 300 && !process.HasExited; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/healthz/ready", Ct)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException e) when (e.InnerException is SocketException)
-            {
-            }
-            await Task.Delay(100, Ct);
-        }
-        Assert.Fail($"the app never became ready. stdout: {process.Stdout} stderr: {process.Stderr}");
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

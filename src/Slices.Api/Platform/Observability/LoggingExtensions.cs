@@ -22,7 +22,7 @@ public static class LoggingExtensions
                 .Enrich.WithProperty("Application", "slices-api");
             if (string.Equals(config["LOG_CONSOLE"], "false", StringComparison.OrdinalIgnoreCase)) return;
             if (text) logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            else logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            else logger.WriteTo.Sink(new StdoutLineSink(new RenderedCompactJsonFormatter()));
         }, preserveStaticLogger: true);
 
         TraceIds.EnsureForEveryRequest();
