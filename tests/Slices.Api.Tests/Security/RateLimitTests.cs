@@ -29,6 +29,30 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task A_signed_in_user_is_counted_once_per_request_and_a_request_on_an_ended_session_against_its_address()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "6";
+            s["RateLimiting:WindowSeconds"] = "3600";
+        });
+        var practice = await app.SignUpAsync(); // sign-up and sign-in: two requests from the address
+        var admin = app.AsAdmin(practice);
+
+        var remaining = new List<string>();
+        for (var i = 0; i < 3; i++) remaining.Add(Remaining(await admin.GetAsync("/api/v1/auth/me", Ct)));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/api/v1/auth/logout", null, Ct)).StatusCode);
+        var afterLogout = await admin.GetAsync("/api/v1/auth/me", Ct);
+
+        Assert.Equal(["5", "4", "3"], remaining);
+        await afterLogout.AssertProblemAsync(401);
+        Assert.Equal("3", Remaining(afterLogout)); // the address's third request, not the user's fifth
+
+        static string Remaining(HttpResponseMessage response) =>
+            response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("r=", StringComparison.Ordinal))[2..];
+    }
+
+    [Fact]
     public async Task Two_instances_sharing_redis_admit_exactly_the_limit_between_them()
     {
         await using var first = await SlicesApp.StartAsync(s =>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Slices.Api.Platform.Config;
+using Slices.Api.Platform.RateLimiting;
 
 namespace Slices.Api.Platform.Auth;
 
@@ -73,6 +74,7 @@ public static class AuthExtensions
             context.Fail("The token has no practice or session.");
             return;
         }
+        EarlyCount.Start(context.HttpContext, SlicesRateLimiter.UserPartition(principal.FindFirstValue(SlicesClaims.Subject)));
         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
         if (await sessions.CheckAsync(practiceId, sessionId, context.HttpContext.RequestAborted) is not { } session)
         {

@@ -23,7 +23,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         var decisions = new List<Decision>();
         var (partition, limitOverride) = PartitionOf(context.User, context);
-        decisions.Add(await gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride));
+        decisions.Add(await (EarlyCount.Take(context, partition) ?? gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride)));
         if (decisions[0].Allowed && context.GetEndpoint()?.Metadata.GetMetadata<RateLimited>() is { } strict)
             decisions.Add(await gate.CheckAsync(LimitPolicies.Of(strict.Policy, options), $"ip:{context.Connection.RemoteIpAddress}"));
 
@@ -42,12 +42,14 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
         response.Headers["RateLimit"] = string.Join(", ", decisions.Select(d => $"\"{d.Policy.Name}\";r={d.Remaining};t={(int)Math.Ceiling(d.ResetIn.TotalSeconds)}"));
     }
 
+    public static string UserPartition(string? subject) => $"user:{subject}";
+
     private static (string Partition, int? Limit) PartitionOf(ClaimsPrincipal user, HttpContext context) =>
         user.FindFirstValue(SlicesClaims.ActorType) switch
         {
             "api_key" => ($"key:{user.FindFirstValue(SlicesClaims.Subject)}",
                 int.TryParse(user.FindFirstValue(SlicesClaims.RateLimit), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null),
-            "user" => ($"user:{user.FindFirstValue(SlicesClaims.Subject)}", null),
+            "user" => (UserPartition(user.FindFirstValue(SlicesClaims.Subject)), null),
             _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
         };
 
