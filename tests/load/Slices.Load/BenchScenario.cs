@@ -6,7 +6,9 @@ namespace Slices.Load;
 /// <summary>
 /// The product against its baseline, endpoint by endpoint: runs interleaved (baseline, baseline with the rate-limit
 /// call, product; three rounds), medians of throughput, the ratio to the baseline, the limiter's cost, the server's
-/// CPU per request, then latency at a fixed arrival rate of half the baseline's maximum.
+/// CPU per request, then latency at a fixed arrival rate of half the baseline's maximum. With --against-url, another
+/// build of the API on the same database and Redis runs in each round too, so two builds are compared minutes apart
+/// on one host instead of hours apart on hosts that differ.
 /// </summary>
 public static class BenchScenario
 {
@@ -25,6 +27,8 @@ public static class BenchScenario
         var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 15));
         int? Pid(string name) => options.Extra.ContainsKey(name) ? options.Int(name, 0) : null;
         var (api, bare) = (new Meter(Pid("api-pid"), Pid("postgres-pid")), new Meter(Pid("baseline-pid"), Pid("postgres-pid")));
+        var otherMeter = new Meter(Pid("against-pid"), Pid("postgres-pid"));
+        var otherName = options.Extra.GetValueOrDefault("against-label", "the other build");
         var only = options.Extra.TryGetValue("only", out var names) ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
         bool Wanted(string name) => only is null || only.Contains(name, StringComparer.Ordinal);
 
@@ -33,28 +37,39 @@ public static class BenchScenario
         if (options.Extra.TryGetValue("database", out var database)) await SettleAsync(database);
         using var product = Client(options.BaseUrl, connections, session.AccessToken);
         using var baseline = Client(new Uri(baselineUrl), connections, null);
+        using var other = options.Extra.TryGetValue("against-url", out var otherUrl) ? Client(new Uri(otherUrl), connections, session.AccessToken) : null;
 
         var rows = new List<object>();
-        Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P)");
+        Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P{(other is null ? "" : $", {otherName}")})");
         Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
         foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
             await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, warmUp, Meter.None); // warm up both alike
             await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, warmUp, Meter.None);
-            var (b, r, p) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
+            if (other is not null) await Drive.ClosedLoopAsync(other, i => Get(target.Product(i)), connections, warmUp, Meter.None);
+            var (b, r, p, o) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
             for (var round = 0; round < rounds; round++)
             {
                 b.Add(await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, runFor, bare));
                 r.Add(await Drive.ClosedLoopAsync(baseline, i => Get("/rl" + target.Baseline(i)), connections, runFor, bare));
                 p.Add(await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, runFor, api));
+                if (other is not null) o.Add(await Drive.ClosedLoopAsync(other, i => Get(target.Product(i)), connections, runFor, otherMeter));
             }
             var (bRate, rRate, pRate) = (Median(b, x => x.PerSecond), Median(r, x => x.PerSecond), Median(p, x => x.PerSecond));
             var rate = bRate / 2;
             var bLatency = await Drive.OpenLoopAsync(baseline, i => Get(target.Baseline(i)), rate, runFor, bare);
             var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, api);
-            var errors = b.Concat(r).Concat(p).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
+            var errors = b.Concat(r).Concat(p).Concat(o).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+            object? against = null;
+            if (other is not null)
+            {
+                var (oRate, oCpu, pCpu) = (Median(o, x => x.PerSecond), Median(o, x => x.CpuMicrosPerRequest ?? 0), Median(p, x => x.CpuMicrosPerRequest ?? 0));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {otherName}: {oRate:F0}/s, ratio {oRate / bRate:F2}, {oCpu:F0} µs; this build does {pRate / oRate:P0} of its throughput at {pCpu / oCpu:P0} of its CPU per request (runs: {Rates(p)} against {Rates(o)})"));
+                against = new { Label = otherName, PerSecond = Math.Round(oRate), Ratio = Math.Round(oRate / bRate, 3), CpuMicrosPerRequest = Math.Round(oCpu), Runs = o };
+            }
             rows.Add(new
             {
                 Endpoint = target.Name,
@@ -71,6 +86,7 @@ public static class BenchScenario
                 Baseline = bLatency,
                 Product = pLatency,
                 Errors = errors,
+                Against = against,
             });
         }
 
@@ -151,6 +167,8 @@ public static class BenchScenario
         await using var vacuum = new Npgsql.NpgsqlCommand("VACUUM (ANALYZE)", connection) { CommandTimeout = 0 };
         await vacuum.ExecuteNonQueryAsync();
     }
+
+    private static string Rates(IEnumerable<RunResult> runs) => string.Join(" ", runs.Select(x => x.PerSecond.ToString("F0", CultureInfo.InvariantCulture)));
 
     private static HttpClient Client(Uri baseUrl, int connections, string? token)
     {
