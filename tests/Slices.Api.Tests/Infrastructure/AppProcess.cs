@@ -42,6 +42,21 @@ public sealed class AppProcess : IAsyncDisposable
         return new AppProcess(Process.Start(info)!);
     }
 
+    /// <summary>The API serving a test database and the test Redis on <paramref name="port"/>, logging JSON; <paramref name="settings"/> add to that.</summary>
+    public static AppProcess Serve(string database, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        var environment = new Dictionary<string, string?>(TestStack.SecretVariables())
+        {
+            ["DATABASE_URL"] = TestStack.AppUrl(database),
+            ["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(database),
+            ["REDIS_URL"] = TestStack.RedisEndpoint,
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LOG_FORMAT"] = "json",
+        };
+        foreach (var (key, value) in settings) environment[key] = value;
+        return Start(environment);
+    }
+
     /// <summary>Polls /healthz/ready for up to 30 s; fails the test with what the process printed if it never answers 200.</summary>
     public async Task WaitUntilReadyAsync(HttpClient client)
     {

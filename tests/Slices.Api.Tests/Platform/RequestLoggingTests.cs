@@ -54,15 +54,7 @@ public sealed class RequestLoggingTests(SlicesApp app) : IClassFixture<SlicesApp
         var port = TestStack.DeadPort();
         try
         {
-            await using var process = AppProcess.Start(new Dictionary<string, string?>(TestStack.SecretVariables())
-            {
-                ["DATABASE_URL"] = TestStack.AppUrl(database),
-                ["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(database),
-                ["REDIS_URL"] = TestStack.RedisEndpoint,
-                ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["LOG_FORMAT"] = "json",
-                ["Https__Require"] = "false",
-            });
+            await using var process = AppProcess.Serve(database, port, new Dictionary<string, string?> { ["Https__Require"] = "false" });
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await process.WaitUntilReadyAsync(client);
 
