@@ -9,59 +9,64 @@ using Audit = Slices.Api.Features.Audit;
 namespace Slices.Api.Tests.Platform;
 
 /// <summary>50,000 patients, appointments, events and access-log rows (one per patient, and 10,000 pages of forty) in one practice; each hot query's plan must use an index.</summary>
-public sealed class HotQueryIndexTests : IAsyncLifetime
+public sealed class HotQueryIndexTests(HotQueryIndexTests.Loaded loaded) : IClassFixture<HotQueryIndexTests.Loaded>
 {
     private const int Rows = 50_000;
     private static readonly Guid Practice = Guid.CreateVersion7();
     private static readonly Guid Clinician = Guid.CreateVersion7();
     private static readonly Guid Patient = Guid.CreateVersion7();
-    private string _database = "";
 
-    public async ValueTask InitializeAsync()
+    /// <summary>The practice, loaded once for every test here (they only read): the load takes a while on a busy machine.</summary>
+    public sealed class Loaded : IAsyncLifetime
     {
-        _database = await TestDatabases.CloneAsync();
-        await using var admin = new NpgsqlConnection(TestStack.AdminConnectionStringFor(_database));
-        // The test server commits asynchronously, and VACUUM marks a page all-visible only once its rows' commit is
-        // on disk: this load commits synchronously, so the vacuum below settles the tables as it would in production.
-        await admin.ExecuteAsync("""
-            SET synchronous_commit = on;
-            INSERT INTO practices (id, name) VALUES (@practice, 'Scale');
-            INSERT INTO clinicians (practice_id, id, name, time_zone) VALUES (@practice, @clinician, 'Dr Scale', 'Etc/UTC');
-            INSERT INTO clinicians (practice_id, id, name, time_zone) SELECT @practice, gen_random_uuid(), 'Dr ' || n, 'Etc/UTC' FROM generate_series(1, 49) n;
-            INSERT INTO patients (practice_id, id, mrn, given_name, family_name, date_of_birth, sex, phone, email)
-            SELECT @practice, CASE WHEN n = 1 THEN @patient ELSE gen_random_uuid() END, 'MRN-' || n, 'Given' || n, md5(n::text),
-                   date '1940-01-01' + (n % 25000), 'unknown', '+4477009' || lpad(n::text, 5, '0'), 'p' || n || '@example.com'
-            FROM generate_series(1, @rows) n;
-            INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at)
-            SELECT @practice, gen_random_uuid(), p.id, c.id, timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes',
-                   timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes' + interval '30 minutes'
-            FROM (SELECT id, row_number() OVER () AS n FROM patients) p
-            JOIN (SELECT id, row_number() OVER () - 1 AS k FROM clinicians) c ON c.k = p.n % 50;
-            INSERT INTO events (practice_id, seq, id, stream, version, type, data, actor_type, occurred_at, prev_hash, hash)
-            SELECT @practice, n, gen_random_uuid(), 'patient/' || p.id, 1, 'patient.created', '{}', 'system', now(), '\x00', '\x00'
-            FROM (SELECT id, row_number() OVER () AS n FROM patients) p;
-            INSERT INTO users (practice_id, id, name, email, role, password_hash)
-            SELECT @practice, id, 'User', 'u' || n || '@example.com', 'clinician', 'x' FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, @rows) n) u;
-            INSERT INTO calendar_connections (practice_id, id, user_id, provider)
-            SELECT @practice, gen_random_uuid(), id, CASE WHEN n % 2 = 0 THEN 'google' ELSE 'microsoft' END
-            FROM (SELECT id, row_number() OVER () AS n FROM users) u;
-            INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids, patient_id)
-            SELECT @practice, 'system', 'read', 'patient', ARRAY[id], ARRAY[id], id FROM patients;
-            WITH numbered AS (SELECT id, row_number() OVER () AS n FROM patients),
-            pages AS (
-                INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids)
-                SELECT @practice, 'system', 'list', 'patient', array_agg(p.id), array_agg(p.id)
-                FROM (SELECT id, (n - 1) / 5 - k AS page FROM numbered, generate_series(0, 7) k) p WHERE page BETWEEN 0 AND 9999 GROUP BY page
-                RETURNING id, patient_ids)
-            INSERT INTO phi_access_log_patients (practice_id, log_id, patient_ids) SELECT @practice, id, patient_ids FROM pages;
-            ANALYZE;
-            """, new { practice = Practice, clinician = Clinician, patient = Patient, rows = Rows });
-        // As autovacuum leaves settled tables: the visibility map lets the planner answer from an index alone, and a GIN
-        // index's pending list is filed into the index.
-        await admin.ExecuteAsync("VACUUM patients, appointments, phi_access_log_patients");
-    }
+        public string Database { get; private set; } = "";
 
-    public async ValueTask DisposeAsync() => await TestDatabases.DropAsync(_database);
+        public async ValueTask InitializeAsync()
+        {
+            Database = await TestDatabases.CloneAsync();
+            await using var admin = new NpgsqlConnection(TestStack.AdminConnectionStringFor(Database));
+            // The test server commits asynchronously, and VACUUM marks a page all-visible only once its rows' commit is
+            // on disk: this load commits synchronously, so the vacuum below settles the tables as it would in production.
+            await admin.ExecuteAsync("""
+                SET synchronous_commit = on;
+                INSERT INTO practices (id, name) VALUES (@practice, 'Scale');
+                INSERT INTO clinicians (practice_id, id, name, time_zone) VALUES (@practice, @clinician, 'Dr Scale', 'Etc/UTC');
+                INSERT INTO clinicians (practice_id, id, name, time_zone) SELECT @practice, gen_random_uuid(), 'Dr ' || n, 'Etc/UTC' FROM generate_series(1, 49) n;
+                INSERT INTO patients (practice_id, id, mrn, given_name, family_name, date_of_birth, sex, phone, email)
+                SELECT @practice, CASE WHEN n = 1 THEN @patient ELSE gen_random_uuid() END, 'MRN-' || n, 'Given' || n, md5(n::text),
+                       date '1940-01-01' + (n % 25000), 'unknown', '+4477009' || lpad(n::text, 5, '0'), 'p' || n || '@example.com'
+                FROM generate_series(1, @rows) n;
+                INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at)
+                SELECT @practice, gen_random_uuid(), p.id, c.id, timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes',
+                       timestamptz '2026-01-01' + (p.n / 50) * interval '30 minutes' + interval '30 minutes'
+                FROM (SELECT id, row_number() OVER () AS n FROM patients) p
+                JOIN (SELECT id, row_number() OVER () - 1 AS k FROM clinicians) c ON c.k = p.n % 50;
+                INSERT INTO events (practice_id, seq, id, stream, version, type, data, actor_type, occurred_at, prev_hash, hash)
+                SELECT @practice, n, gen_random_uuid(), 'patient/' || p.id, 1, 'patient.created', '{}', 'system', now(), '\x00', '\x00'
+                FROM (SELECT id, row_number() OVER () AS n FROM patients) p;
+                INSERT INTO users (practice_id, id, name, email, role, password_hash)
+                SELECT @practice, id, 'User', 'u' || n || '@example.com', 'clinician', 'x' FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, @rows) n) u;
+                INSERT INTO calendar_connections (practice_id, id, user_id, provider)
+                SELECT @practice, gen_random_uuid(), id, CASE WHEN n % 2 = 0 THEN 'google' ELSE 'microsoft' END
+                FROM (SELECT id, row_number() OVER () AS n FROM users) u;
+                INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids, patient_id)
+                SELECT @practice, 'system', 'read', 'patient', ARRAY[id], ARRAY[id], id FROM patients;
+                WITH numbered AS (SELECT id, row_number() OVER () AS n FROM patients),
+                pages AS (
+                    INSERT INTO phi_access_log (practice_id, actor_type, action, resource_type, resource_ids, patient_ids)
+                    SELECT @practice, 'system', 'list', 'patient', array_agg(p.id), array_agg(p.id)
+                    FROM (SELECT id, (n - 1) / 5 - k AS page FROM numbered, generate_series(0, 7) k) p WHERE page BETWEEN 0 AND 9999 GROUP BY page
+                    RETURNING id, patient_ids)
+                INSERT INTO phi_access_log_patients (practice_id, log_id, patient_ids) SELECT @practice, id, patient_ids FROM pages;
+                ANALYZE;
+                """, new { practice = Practice, clinician = Clinician, patient = Patient, rows = Rows }, commandTimeout: 600);
+            // As autovacuum leaves settled tables: the visibility map lets the planner answer from an index alone, and a GIN
+            // index's pending list is filed into the index.
+            await admin.ExecuteAsync("VACUUM patients, appointments, phi_access_log_patients", commandTimeout: 600);
+        }
+
+        public async ValueTask DisposeAsync() => await TestDatabases.DropAsync(Database);
+    }
 
     private static readonly object Page = new { after = Guid.Empty, includeArchived = false, limit = 51 };
 
@@ -137,7 +142,7 @@ public sealed class HotQueryIndexTests : IAsyncLifetime
     /// <summary>The statement's plan as the API role sees it inside the practice's tenant, and its nodes.</summary>
     private async Task<(string Plan, List<Node> Nodes)> PlanAsync(string explain, string sql, object parameters)
     {
-        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(_database));
+        await using var connection = new NpgsqlConnection(TestStack.AppConnectionStringFor(loaded.Database));
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
         await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, true)", new { p = Practice.ToString() }, tx);
