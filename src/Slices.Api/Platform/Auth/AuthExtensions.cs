@@ -74,7 +74,7 @@ public static class AuthExtensions
             context.Fail("The token has no practice or session.");
             return;
         }
-        EarlyCount.Start(context.HttpContext, SlicesRateLimiter.UserPartition(principal.FindFirstValue(SlicesClaims.Subject)));
+        context.HttpContext.RequestServices.GetRequiredService<SlicesRateLimiter>().StartUserCount(context.HttpContext, principal.FindFirstValue(SlicesClaims.Subject));
         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
         if (await sessions.CheckAsync(practiceId, sessionId, context.HttpContext.RequestAborted) is not { } session)
         {
