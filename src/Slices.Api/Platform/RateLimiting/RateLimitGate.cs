@@ -3,6 +3,9 @@ using StackExchange.Redis;
 
 namespace Slices.Api.Platform.RateLimiting;
 
+/// <summary>A check whose count is on its way to Redis (none when Redis was not connected).</summary>
+public sealed record SentCheck(RateLimitPolicy Policy, string Partition, int Limit, SentCount? Count);
+
 /// <summary>One check against one policy: allowed or not, what is left, when the window resets, and whether Redis was away.</summary>
 public sealed record Decision(RateLimitPolicy Policy, bool Allowed, long Remaining, TimeSpan ResetIn, bool Unavailable = false);
 
@@ -18,14 +21,32 @@ public sealed class RateLimitGate(WindowCounter counter, IConnectionMultiplexer 
     private static readonly Counter<long> LocalFallbacks = Meter.CreateCounter<long>("slices.rate_limit.local_fallbacks", description: "Checks made without Redis");
     private long _lastWarning;
 
-    public async Task<Decision> CheckAsync(RateLimitPolicy policy, string partition, int? limitOverride = null)
+    public Task<Decision> CheckAsync(RateLimitPolicy policy, string partition, int? limitOverride = null) =>
+        DecideAsync(Send(policy, partition, limitOverride));
+
+    /// <summary>Sends the check's count to Redis now; <see cref="DecideAsync"/> reads it when the decision is needed.</summary>
+    public SentCheck Send(RateLimitPolicy policy, string partition, int? limitOverride = null)
     {
-        var limit = limitOverride ?? policy.Limit;
-        if (redis.IsConnected)
+        SentCount? sent = null;
+        try
+        {
+            if (redis.IsConnected) sent = counter.Send(policy.Name, partition, policy.Window);
+        }
+        catch (RedisException)
+        {
+            // decided without Redis
+        }
+        return new SentCheck(policy, partition, limitOverride ?? policy.Limit, sent);
+    }
+
+    public async Task<Decision> DecideAsync(SentCheck check)
+    {
+        var (policy, partition, limit, sent) = check;
+        if (sent is { } counting)
         {
             try
             {
-                return Decide(policy, limit, await counter.CountAsync(policy.Name, partition, policy.Window));
+                return Decide(policy, limit, await counting.CountAsync());
             }
             catch (Exception e) when (e is RedisException or TimeoutException) // a stalled Redis times out: RedisTimeoutException is a TimeoutException
             {

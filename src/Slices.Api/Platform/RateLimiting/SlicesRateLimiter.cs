@@ -24,8 +24,8 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         var decisions = new List<Decision>();
         var (partition, limitOverride) = PartitionOf(context.User, context);
-        var early = context.Items.Remove(EarlyCountKey, out var started) && started is EarlyCount { } e && e.Partition == partition ? e.Decision : null;
-        decisions.Add(await (early ?? gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride)));
+        var early = context.Items.Remove(EarlyCountKey, out var started) && started is EarlyCount { } e && e.Partition == partition ? e.Check : null;
+        decisions.Add(await (early is not null ? gate.DecideAsync(early) : gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride)));
         if (decisions[0].Allowed && context.GetEndpoint()?.Metadata.GetMetadata<RateLimited>() is { } strict)
             decisions.Add(await gate.CheckAsync(LimitPolicies.Of(strict.Policy, options), $"ip:{context.Connection.RemoteIpAddress}"));
 
@@ -53,7 +53,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         if (context.Items.ContainsKey(EarlyCountKey)) return;
         var partition = UserPartition(subject);
-        context.Items[EarlyCountKey] = new EarlyCount(partition, gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition));
+        context.Items[EarlyCountKey] = new EarlyCount(partition, gate.Send(LimitPolicies.Of(LimitPolicies.Default, options), partition));
     }
 
     private static string UserPartition(string? subject) => $"user:{subject}";
@@ -67,7 +67,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
             _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
         };
 
-    private sealed record EarlyCount(string Partition, Task<Decision> Decision);
+    private sealed record EarlyCount(string Partition, SentCheck Check);
 
     private sealed class Lease(bool acquired, Decision? refused) : RateLimitLease
     {

@@ -1,10 +1,18 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Slices.Api.Platform.Redis;
 using StackExchange.Redis;
 
 namespace Slices.Api.Platform.RateLimiting;
 
 /// <summary>How many requests a partition has made in the current window, and when the window ends.</summary>
 public readonly record struct WindowCount(long Count, TimeSpan ResetIn);
+
+/// <summary>A count sent to Redis and not yet read (see <see cref="EarlyCalls"/>).</summary>
+public readonly record struct SentCount(Task<RedisResult> Call, TimeSpan ResetIn, long StartedAt)
+{
+    public async Task<WindowCount> CountAsync() => new((long)await RedisMetrics.TimeAsync("rate_limit", Call, StartedAt), ResetIn);
+}
 
 /// <summary>
 /// Fixed-window counters in Redis: one Lua call per check increments and reads atomically (one round trip), so every
@@ -22,12 +30,15 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     private long _localWindow;
 
     /// <summary>Counts one request in Redis. Throws <see cref="RedisException"/> when Redis cannot answer, a TimeoutException when it answers too late.</summary>
-    public async Task<WindowCount> CountAsync(string policy, string partition, TimeSpan window)
+    public Task<WindowCount> CountAsync(string policy, string partition, TimeSpan window) => Send(policy, partition, window).CountAsync();
+
+    /// <summary>Sends the count of one request to Redis; <see cref="SentCount.CountAsync"/> reads the answer, whenever it is needed.</summary>
+    public SentCount Send(string policy, string partition, TimeSpan window)
     {
         var (index, resetIn) = Window(window);
         var key = $"slices:rl:{policy}:{partition}:{index}";
-        var count = (long)await Redis.RedisMetrics.TimeAsync("rate_limit", redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }));
-        return new WindowCount(count, resetIn);
+        var started = Stopwatch.GetTimestamp();
+        return new SentCount(redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }).Unwatched(), resetIn, started);
     }
 
     /// <summary>Counts one request in this process only.</summary>

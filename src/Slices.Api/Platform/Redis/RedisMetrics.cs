@@ -9,16 +9,18 @@ public static class RedisMetrics
     public static readonly Meter Meter = new("Slices.Redis");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("slices.redis.duration", "s", "Redis round trips made by the API, by operation");
 
-    public static async Task<T> TimeAsync<T>(string operation, Task<T> call)
+    public static Task<T> TimeAsync<T>(string operation, Task<T> call) => TimeAsync(operation, call, Stopwatch.GetTimestamp());
+
+    /// <summary>For a call sent at <paramref name="startedAt"/> and read only now: the time until its answer was read.</summary>
+    public static async Task<T> TimeAsync<T>(string operation, Task<T> call, long startedAt)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
             return await call;
         }
         finally
         {
-            Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+            Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
         }
     }
 }
