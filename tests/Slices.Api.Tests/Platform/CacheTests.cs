@@ -84,6 +84,42 @@ public sealed class CacheTests
     }
 
     [Fact]
+    public async Task An_instance_that_misses_the_invalidation_message_still_never_serves_from_memory_what_a_write_elsewhere_replaced()
+    {
+        await using var a = await SlicesApp.StartAsync(_ => { });
+        await using var b = await a.StartAnotherAsync();
+        var clinic = await Clinic.OpenAsync(a);
+        // Pub/sub delivers at most once (a message sent while B reconnects is gone): here B hears none, so only the
+        // generations it reads with each lookup, for users beside their session and for API keys beside the key, keep it right.
+        await b.Services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber().UnsubscribeAllAsync();
+
+        var onB = b.AsAdmin(clinic.Practice);
+        await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
+        var cached = await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct);
+        Assert.Equal("slices; hit; detail=memory", CacheStatus(cached));
+        var rename = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/patients/{clinic.PatientId}") { Content = JsonContent.Create(new { familyName = "Santos-Lima" }) };
+        rename.Headers.IfMatch.ParseAdd(cached.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await clinic.Admin.SendAsync(rename, Ct)).StatusCode);
+        Assert.Equal("Santos-Lima", (await (await onB.GetAsync($"/api/v1/patients/{clinic.PatientId}", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("familyName").GetString());
+
+        var key = await (await clinic.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "Front desk", scopes = new[] { "appointments:read" } }, Ct)).JsonAsync(HttpStatusCode.Created);
+        var integrator = b.CreateClientWithoutCookies();
+        integrator.DefaultRequestHeaders.Add("X-API-Key", key.GetProperty("key").GetString());
+        var day = Clinic.Slot(0);
+        var url = $"/api/v1/appointments?clinicianId={clinic.ClinicianId}&from={Uri.EscapeDataString(day.ToString("O"))}&to={Uri.EscapeDataString(day.AddDays(1).ToString("O"))}";
+
+        foreach (var (caller, hour) in new[] { (onB, 9), (integrator, 11) })
+        {
+            await caller.GetAsync(url, Ct);
+            Assert.Equal("slices; hit; detail=memory", CacheStatus(await caller.GetAsync(url, Ct)));
+            var booked = await (await clinic.BookAsync(day.AddHours(hour))).JsonAsync(HttpStatusCode.Created);
+
+            var listed = await (await caller.GetAsync(url, Ct)).JsonAsync(HttpStatusCode.OK);
+            Assert.Contains(listed.GetProperty("items").EnumerateArray(), x => x.GetProperty("id").GetGuid() == booked.GetProperty("id").GetGuid());
+        }
+    }
+
+    [Fact]
     public async Task Practices_never_get_each_others_entries_even_for_the_same_record_id_and_phi_is_ciphertext_in_redis()
     {
         await using var app = await SlicesApp.StartAsync(_ => { });

@@ -67,7 +67,7 @@ public static class PhiAccessLog
     public static async Task<(T? Value, CacheOutcome Outcome)> ReadOneCachedAsync<T>(Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId,
         string read, Guid id, string resourceType, string patientColumn, Func<T, Guid> patientOf, CancellationToken ct) where T : class
     {
-        var (value, outcome) = await CachedAndLoggedAsync(cache, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"),
+        var (value, outcome) = await CachedAndLoggedAsync(cache, http, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"),
             loadCt => ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt),
             found => LogShownAsync(http, practiceId, "read", resourceType, [(id, patientOf(found))], ct), ct);
         return (value, outcome);
@@ -82,7 +82,7 @@ public static class PhiAccessLog
         Func<T, (Guid Record, Guid Patient)> recordOf, CancellationToken ct, bool genericPlan = false)
     {
         var key = $"{resourceType}-page:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(loggedSql + "\n" + JsonSerializer.Serialize(page))))}";
-        var (rows, outcome) = await CachedAndLoggedAsync(cache, area, practiceId, key, tags,
+        var (rows, outcome) = await CachedAndLoggedAsync(cache, http, area, practiceId, key, tags,
             async loadCt => await db.ReadInTenantAsync(practiceId, loggedSql, parameters, async results => (await results.ReadAsync<T>()).ToList(), loadCt, genericPlan),
             found => LogShownAsync(http, practiceId, "list", resourceType, found.Take(shown).Select(recordOf), ct), ct);
         return (rows ?? [], outcome);
@@ -90,7 +90,7 @@ public static class PhiAccessLog
 
     // The request whose load ran has logged in the load's own statement; any other request (a hit, or one that shared
     // the load) logs what it is shown before it is shown.
-    private static async Task<(T? Value, CacheOutcome Outcome)> CachedAndLoggedAsync<T>(TwoLevelCache cache, CacheArea area, Guid practiceId, string key,
+    private static async Task<(T? Value, CacheOutcome Outcome)> CachedAndLoggedAsync<T>(TwoLevelCache cache, HttpContext http, CacheArea area, Guid practiceId, string key,
         IReadOnlyList<string> tags, Func<CancellationToken, Task<T?>> readAndLog, Func<T, Task> logShown, CancellationToken ct) where T : class
     {
         var loggedHere = false;
@@ -98,7 +98,7 @@ public static class PhiAccessLog
         {
             loggedHere = true;
             return readAndLog(loadCt);
-        }, ct);
+        }, ct, http);
         if (value is not null && !loggedHere) await logShown(value);
         return (value, outcome);
     }

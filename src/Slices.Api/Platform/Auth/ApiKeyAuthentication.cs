@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Database;
 using KeyRow = (byte[] SecretHash, string[] Scopes, System.DateTimeOffset? LastUsedAt, int? RateLimit);
 
@@ -11,7 +12,7 @@ namespace Slices.Api.Platform.Auth;
 
 /// <summary>Authenticates integrators by API key, sent as X-API-Key or as Authorization: Bearer sk_live_...</summary>
 public sealed class ApiKeyAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, Db db, TimeProvider clock)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, Db db, TwoLevelCache cache, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -33,6 +34,7 @@ public sealed class ApiKeyAuthentication(
         if (!ApiKeyToken.TryParse(presented.Trim(), out var practiceId, out var keyId, out var secretHash))
             return AuthenticateResult.Fail("The API key is malformed.");
 
+        cache.StartLookup(Context, practiceId); // beside the key's own read; used only if the key is good
         var now = clock.GetUtcNow();
         var key = await db.InTenantAsync(practiceId, async (c, tx) =>
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Slices.Api.Platform.Caching;
 using Slices.Api.Platform.Config;
 using Slices.Api.Platform.RateLimiting;
 
@@ -75,6 +76,7 @@ public static class AuthExtensions
             return;
         }
         context.HttpContext.RequestServices.GetRequiredService<SlicesRateLimiter>().StartUserCount(context.HttpContext, principal.FindFirstValue(SlicesClaims.Subject));
+        context.HttpContext.RequestServices.GetRequiredService<TwoLevelCache>().StartLookup(context.HttpContext, practiceId);
         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
         if (await sessions.CheckAsync(practiceId, sessionId, context.HttpContext.RequestAborted) is not { } session)
         {

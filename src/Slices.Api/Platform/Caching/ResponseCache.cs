@@ -53,7 +53,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, TwoLevelCache 
         {
             ranHere = true;
             return await RunBufferedAsync(http);
-        }, http.RequestAborted);
+        }, http.RequestAborted, http);
         if (ranHere) return;
         if (answer is null)
         {

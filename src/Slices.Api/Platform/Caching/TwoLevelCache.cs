@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
 using Slices.Api.Platform.Crypto;
+using Slices.Api.Platform.Redis;
 using StackExchange.Redis;
 
 namespace Slices.Api.Platform.Caching;
@@ -38,6 +39,10 @@ public sealed class TwoLevelCache : IDisposable
 
     private sealed record Local(long[] Generations, object Value);
 
+    private static readonly object EarlyLookupKey = new();
+
+    private sealed record EarlyLookup(RedisKey[] Keys, Task<RedisValue[]> Values);
+
     public TwoLevelCache(IConnectionMultiplexer redis, KeyRing keyRing, CacheOptions options, ILogger<TwoLevelCache> logger)
     {
         (this.redis, this.keyRing, this.options, this.logger) = (redis, keyRing, options, logger);
@@ -52,21 +57,40 @@ public sealed class TwoLevelCache : IDisposable
 
     public bool Enabled => options.Enabled;
 
+    /// <summary>
+    /// Starts reading the generations of the tags this request's endpoint will look up (its <see cref="CacheLookup"/>,
+    /// or a cached response's kinds), so that they travel to Redis with the caller's session read and a memory hit
+    /// then waits on no round trip of its own. Reading them a moment earlier in the same request changes nothing a
+    /// client can see: a write it was answered for had bumped them already.
+    /// </summary>
+    public void StartLookup(HttpContext http, Guid practiceId)
+    {
+        if (!options.Enabled || !HttpMethods.IsGet(http.Request.Method) || http.GetEndpoint()?.Metadata is not { } metadata) return;
+        var tags = metadata.GetMetadata<CacheLookup>()?.TagsFor(http) ?? metadata.GetMetadata<CachedResponse>()?.Kinds;
+        if (tags is null) return;
+        RedisKey[] keys = [.. tags.Select(t => GenerationKey(practiceId, t))];
+        try
+        {
+            http.Items[EarlyLookupKey] = new EarlyLookup(keys, redis.GetDatabase().StringGetAsync(keys).Unwatched());
+        }
+        catch (RedisException)
+        {
+            // the lookup reads for itself
+        }
+    }
+
     /// <summary>The entry for <paramref name="key"/> in the practice, or what <paramref name="load"/> reads (null is not cached).</summary>
+    /// <param name="http">The request, whose lookup <see cref="StartLookup"/> may have started.</param>
     public async Task<(T? Value, CacheOutcome Outcome)> GetOrLoadAsync<T>(CacheArea area, Guid practiceId, string key, IReadOnlyList<string> tags,
-        Func<CancellationToken, Task<T?>> load, CancellationToken ct) where T : class
+        Func<CancellationToken, Task<T?>> load, CancellationToken ct, HttpContext? http = null) where T : class
     {
         if (!options.Enabled) return (await load(ct), CacheOutcome.Bypass);
         var valueKey = ValueKey(area, practiceId, key);
         var local = _memory.Get<Local>(valueKey);
         RedisKey[] keys = [.. local is null ? [(RedisKey)valueKey] : Array.Empty<RedisKey>(), .. tags.Select(t => GenerationKey(practiceId, t))];
 
-        RedisValue[] got;
-        try
-        {
-            got = await redis.GetDatabase().StringGetAsync(keys).WaitAsync(TimeSpan.FromMilliseconds(options.RedisTimeoutMs), ct);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        var got = await ReadAsync(keys, Sent(http, keys), ct);
+        if (got is null)
         {
             ForgetAllLocal();
             CacheMetrics.Looked(area, CacheOutcome.Bypass);
@@ -95,6 +119,24 @@ public sealed class TwoLevelCache : IDisposable
         {
             CacheMetrics.Looked(area, outcome);
             return (value, outcome);
+        }
+    }
+
+    /// <summary>The read <see cref="StartLookup"/> sent, when it is of exactly these keys (taken once).</summary>
+    private static Task<RedisValue[]>? Sent(HttpContext? http, RedisKey[] keys) =>
+        http is not null && http.Items.Remove(EarlyLookupKey, out var sent) && sent is EarlyLookup early && early.Keys.AsSpan().SequenceEqual(keys)
+            ? early.Values : null;
+
+    /// <summary>The keys' values (from the read already sent, if any), or null when Redis is down or slower than Cache:RedisTimeoutMs.</summary>
+    private async Task<RedisValue[]?> ReadAsync(RedisKey[] keys, Task<RedisValue[]>? sent, CancellationToken ct)
+    {
+        try
+        {
+            return await (sent ?? redis.GetDatabase().StringGetAsync(keys)).WaitAsync(TimeSpan.FromMilliseconds(options.RedisTimeoutMs), ct);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
         }
     }
 

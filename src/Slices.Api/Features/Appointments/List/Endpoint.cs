@@ -12,6 +12,7 @@ public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Res
     public override void Configure()
     {
         Get("/appointments");
+        Options(b => b.LooksUpCache("appointment"));
         Version(1);
         Permissions(Permission.AppointmentsRead);
         Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403), clearDefaults: true);

@@ -15,6 +15,7 @@ public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Pat
     public override void Configure()
     {
         Get("/patients/{id}");
+        Options(b => b.LooksUpCacheOf("patient", "id"));
         Version(1);
         Permissions(Permission.PatientsRead);
         Description(b => b.Produces<Patient>(200, "application/json").ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);

@@ -12,6 +12,7 @@ public sealed class Endpoint(Db db, TwoLevelCache cache) : Endpoint<Request, Res
     public override void Configure()
     {
         Get("/patients");
+        Options(b => b.LooksUpCache("patient"));
         Version(1);
         Permissions(Permission.PatientsRead);
         Description(b => b.Produces<Response>(200, "application/json").ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403), clearDefaults: true);
