@@ -12,7 +12,8 @@ public sealed class RequestLimitTests(RequestLimitTests.App app) : IClassFixture
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             Settings["Http:MaxRequestHeadersBytes"] = "8192";
-            Settings["Http:RequestTimeoutSeconds"] = "1";
+            // Long enough for a sign-up and login (Argon2id) on a busy CI machine, short enough to wait out.
+            Settings["Http:RequestTimeoutSeconds"] = "5";
             base.ConfigureWebHost(builder);
         }
     }
