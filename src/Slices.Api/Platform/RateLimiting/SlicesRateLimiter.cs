@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Slices.Api.Platform.Auth;
+using Slices.Api.Platform.Redis;
 
 namespace Slices.Api.Platform.RateLimiting;
 
@@ -53,7 +54,9 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         if (context.Items.ContainsKey(EarlyCountKey)) return;
         var partition = UserPartition(subject);
-        context.Items[EarlyCountKey] = new EarlyCount(partition, gate.Send(LimitPolicies.Of(LimitPolicies.Default, options), partition));
+        var check = gate.Send(LimitPolicies.Of(LimitPolicies.Default, options), partition);
+        check.Count?.Call.Unwatched(); // unread when the session has ended
+        context.Items[EarlyCountKey] = new EarlyCount(partition, check);
     }
 
     private static string UserPartition(string? subject) => $"user:{subject}";

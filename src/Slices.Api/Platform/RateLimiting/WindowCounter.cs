@@ -8,7 +8,7 @@ namespace Slices.Api.Platform.RateLimiting;
 /// <summary>How many requests a partition has made in the current window, and when the window ends.</summary>
 public readonly record struct WindowCount(long Count, TimeSpan ResetIn);
 
-/// <summary>A count sent to Redis and not yet read (see <see cref="EarlyCalls"/>).</summary>
+/// <summary>A count sent to Redis and not yet read: a request may send it early and read it later (see <see cref="EarlyCalls"/>).</summary>
 public readonly record struct SentCount(Task<RedisResult> Call, TimeSpan ResetIn, long StartedAt)
 {
     public async Task<WindowCount> CountAsync() => new((long)await RedisMetrics.TimeAsync("rate_limit", Call, StartedAt), ResetIn);
@@ -38,7 +38,7 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
         var (index, resetIn) = Window(window);
         var key = $"slices:rl:{policy}:{partition}:{index}";
         var started = Stopwatch.GetTimestamp();
-        return new SentCount(redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }).Unwatched(), resetIn, started);
+        return new SentCount(redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }), resetIn, started);
     }
 
     /// <summary>Counts one request in this process only.</summary>
