@@ -24,6 +24,7 @@ public static class LoggingExtensions
             if (text) logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             else logger.WriteTo.Sink(new StdoutLineSink(new RenderedCompactJsonFormatter()));
         }, preserveStaticLogger: true);
+        CachedLoggerFactory.Wrap(builder.Services);
 
         TraceIds.EnsureForEveryRequest();
     }
