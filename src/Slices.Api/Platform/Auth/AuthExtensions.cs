@@ -34,6 +34,7 @@ public static class AuthExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens, VerifiedTokenCache>((o, tokens, verified) =>
         {
             o.MapInboundClaims = false;
+            o.SaveToken = false; // nothing reads the token back from the request's authentication properties
             o.TokenHandlers.Clear();
             o.TokenHandlers.Add(verified);
             o.TokenValidationParameters = tokens.ValidationParameters();
@@ -84,16 +85,21 @@ public static class AuthExtensions
             return;
         }
         var identity = (ClaimsIdentity)principal.Identity!;
-        identity.AddClaim(new Claim(SlicesClaims.ActorType, "user"));
-        identity.AddClaim(new Claim(SlicesClaims.Role, session.Role));
-        identity.AddClaim(new Claim(SlicesClaims.Via, context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer"));
+        Add(SlicesClaims.ActorType, "user");
+        Add(SlicesClaims.Role, session.Role);
+        Add(SlicesClaims.Via, context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer");
         if (session.MfaPending)
         {
-            identity.AddClaim(new Claim(SlicesClaims.MfaPending, "true")); // no permissions until enrolled
+            Add(SlicesClaims.MfaPending, "true"); // no permissions until enrolled
             return;
         }
-        foreach (var permission in Permission.ForRole(session.Role)) identity.AddClaim(new Claim(SlicesClaims.Permission, permission));
+        var permissions = Permission.ForRole(session.Role);
+        for (var i = 0; i < permissions.Count; i++) Add(SlicesClaims.Permission, permissions[i]);
         if (context.HttpContext.RequestServices.GetRequiredService<OperatorOptions>().IsOperator(practiceId, session.Role))
-            identity.AddClaim(new Claim(SlicesClaims.Permission, Permission.Operate));
+            Add(SlicesClaims.Permission, Permission.Operate);
+
+        // Made with the identity as their subject: AddClaim copies any other claim, so each would be made twice.
+        void Add(string type, string value) =>
+            identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
     }
 }

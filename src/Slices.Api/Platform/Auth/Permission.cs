@@ -36,11 +36,18 @@ public static class Permission
     private static readonly string[] Clinical = [PatientsRead, PatientsWrite, AppointmentsRead, AppointmentsWrite];
 
     // Staff run the front desk (patients, appointments); only clinicians write and sign clinical records.
+    private static readonly IReadOnlyList<string> Admin = Array.AsReadOnly<string>(
+        [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, PrescriptionsRead, NotesRead, CalendarConnect, CalendarManage, .. Clinical]);
+    private static readonly IReadOnlyList<string> Clinician = Array.AsReadOnly<string>(
+        [PrescriptionsRead, PrescriptionsWrite, PrescriptionsSign, NotesRead, NotesWrite, NotesSign, CalendarConnect, .. Clinical]);
+    private static readonly IReadOnlyList<string> Staff = Array.AsReadOnly<string>([CalendarConnect, .. Clinical]);
+
+    /// <summary>Read on every signed-in request: the lists are made once.</summary>
     public static IReadOnlyList<string> ForRole(string role) => role switch
     {
-        "admin" => [UsersManage, ApiKeysManage, AuditRead, PracticeManage, WebhooksManage, CliniciansManage, PrescriptionsRead, NotesRead, CalendarConnect, CalendarManage, .. Clinical],
-        "clinician" => [PrescriptionsRead, PrescriptionsWrite, PrescriptionsSign, NotesRead, NotesWrite, NotesSign, CalendarConnect, .. Clinical],
-        "staff" => [CalendarConnect, .. Clinical],
+        "admin" => Admin,
+        "clinician" => Clinician,
+        "staff" => Staff,
         _ => [],
     };
 }
