@@ -32,6 +32,32 @@ public sealed class MetricsTests(MetricsTests.App app) : IClassFixture<MetricsTe
     }
 
     [Fact]
+    public async Task With_a_management_port_the_api_still_serves_its_own_port_and_metrics_are_only_on_the_management_one()
+    {
+        var database = await TestDatabases.CloneAsync();
+        var port = TestStack.DeadPort();
+        var metricsPort = TestStack.DeadPort();
+        while (metricsPort == port) metricsPort = TestStack.DeadPort();
+        try
+        {
+            await using var process = AppProcess.Serve(database, port, new Dictionary<string, string?> { ["METRICS_PORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+            await process.WaitUntilReadyAsync(api);
+
+            var scrape = await management.GetAsync("/metrics", Ct);
+            Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+            Assert.Contains("dotnet_gc_heap_total_allocated_bytes_total", await scrape.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            await (await management.GetAsync("/healthz/ready", Ct)).AssertProblemAsync(404);
+            await (await api.GetAsync("/metrics", Ct)).AssertProblemAsync(404);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task Metrics_need_the_token()
     {
         var anonymous = await app.CreateClient().GetAsync("/metrics", Ct);

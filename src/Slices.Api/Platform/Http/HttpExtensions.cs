@@ -21,12 +21,18 @@ public static class HttpExtensions
         builder.AddSettings<HttpsOptions>(HttpsOptions.Section);
         builder.AddSettings<CorsOptions>(CorsOptions.Section);
 
-        // PORT (as App Platform and most PaaS set it) decides the listening port unless URLs were given explicitly.
-        if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
+        // PORT (as App Platform and most PaaS set it) decides the listening port unless URLs were given explicitly. The
+        // metrics port joins those URLs: bound apart (Kestrel's Listen), it was the only one, as explicit endpoints
+        // make Kestrel drop the URLs, and the API stopped answering on its own port.
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (urls is null)
         {
             var port = HttpOptions.TryParsePort(builder.Configuration["PORT"] ?? builder.Configuration["Http:Port"], out var p) ? p : HttpOptions.DefaultPort;
-            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://+:{port}");
+            urls = $"http://+:{port}";
         }
+        if (HttpOptions.TryParsePort(builder.Configuration["METRICS_PORT"] ?? builder.Configuration["Telemetry:MetricsPort"], out var metricsPort))
+            urls += $";http://+:{metricsPort}";
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, urls);
 
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, config) =>
         {

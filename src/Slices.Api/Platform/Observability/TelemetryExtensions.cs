@@ -50,12 +50,6 @@ public static class TelemetryExtensions
                 .AddRedisInstrumentation()
                 .AddOtlpExporter());
         }
-
-        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((kestrel, config) =>
-        {
-            if (int.TryParse(config["METRICS_PORT"] ?? config["Telemetry:MetricsPort"], System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
-                kestrel.ListenAnyIP(port);
-        });
     }
 
     /// <summary>
