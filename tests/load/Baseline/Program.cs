@@ -64,4 +64,5 @@ foreach (var prefix in new[] { "", "/rl" })
     });
 }
 app.MapGet("/ready", () => Results.Ok());
+app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes()); // read by the runner before and after each run
 await app.RunAsync();

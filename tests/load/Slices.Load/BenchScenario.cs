@@ -26,8 +26,9 @@ public static class BenchScenario
         // thread still took 15% of its CPU through the measured runs, the bare baseline (far less code) much less.
         var warmUp = TimeSpan.FromSeconds(options.Int("warm-up", 15));
         int? Pid(string name) => options.Extra.ContainsKey(name) ? options.Int(name, 0) : null;
-        var (api, bare) = (new Meter(Pid("api-pid"), Pid("postgres-pid")), new Meter(Pid("baseline-pid"), Pid("postgres-pid")));
-        var otherMeter = new Meter(Pid("against-pid"), Pid("postgres-pid"));
+        var (api, bare) = (new Meter(Pid("api-pid"), Pid("postgres-pid"), AllocatedBytes.From(options.Extra, "api-allocated-url")),
+            new Meter(Pid("baseline-pid"), Pid("postgres-pid"), AllocatedBytes.From(options.Extra, "baseline-allocated-url")));
+        var otherMeter = new Meter(Pid("against-pid"), Pid("postgres-pid"), AllocatedBytes.From(options.Extra, "against-allocated-url"));
         var otherName = options.Extra.GetValueOrDefault("against-label", "the other build");
         var only = options.Extra.TryGetValue("only", out var names) ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
         bool Wanted(string name) => only is null || only.Contains(name, StringComparer.Ordinal);
@@ -41,7 +42,7 @@ public static class BenchScenario
 
         var rows = new List<object>();
         Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, P{(other is null ? "" : $", {otherName}")})");
-        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
+        Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"prod KB",7} {"base KB",7} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
         foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
             await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, warmUp, Meter.None); // warm up both alike
@@ -61,13 +62,13 @@ public static class BenchScenario
             var pLatency = await Drive.OpenLoopAsync(product, i => Get(target.Product(i)), rate, runFor, api);
             var errors = b.Concat(r).Concat(p).Concat(o).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Kb(p),7} {Kb(b),7} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
             object? against = null;
             if (other is not null)
             {
                 var (oRate, oCpu, pCpu) = (Median(o, x => x.PerSecond), Median(o, x => x.CpuMicrosPerRequest ?? 0), Median(p, x => x.CpuMicrosPerRequest ?? 0));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {otherName}: {oRate:F0}/s, ratio {oRate / bRate:F2}, {oCpu:F0} µs; this build does {pRate / oRate:P0} of its throughput at {pCpu / oCpu:P0} of its CPU per request (runs: {Rates(p)} against {Rates(o)})"));
+                    $"  {otherName}: {oRate:F0}/s, ratio {oRate / bRate:F2}, {oCpu:F0} µs; this build does {pRate / oRate:P0} of its throughput at {pCpu / oCpu:P0} of its CPU per request, allocating {Kb(p)} KB per request against {Kb(o)} (runs: {Rates(p)} against {Rates(o)})"));
                 against = new { Label = otherName, PerSecond = Math.Round(oRate), Ratio = Math.Round(oRate / bRate, 3), CpuMicrosPerRequest = Math.Round(oCpu), Runs = o };
             }
             rows.Add(new
@@ -81,6 +82,8 @@ public static class BenchScenario
                 BaselineCpuMicrosPerRequest = Math.Round(Median(b, x => x.CpuMicrosPerRequest ?? 0)),
                 ProductDbCpuMicrosPerRequest = Math.Round(Median(p, x => x.DbCpuMicrosPerRequest ?? 0)),
                 BaselineDbCpuMicrosPerRequest = Math.Round(Median(b, x => x.DbCpuMicrosPerRequest ?? 0)),
+                ProductAllocatedBytesPerRequest = AllocatedMedian(p),
+                BaselineAllocatedBytesPerRequest = AllocatedMedian(b),
                 ProductHitRate = Math.Round(Median(p, x => x.HitRate), 3),
                 FixedRatePerSecond = Math.Round(rate),
                 Baseline = bLatency,
@@ -120,7 +123,7 @@ public static class BenchScenario
                 var run = await Drive.ClosedLoopAsync(product, n => Book(booking, from + n), concurrency, runFor, api);
                 offset += run.Requests + run.Errors + concurrency;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"booking, {concurrency,3} connections: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU each, {run.Errors} not 201"));
+                    $"booking, {concurrency,3} connections: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU and {Kb([run])} KB allocated each, {run.Errors} not 201"));
                 bookings.Add(new { Connections = concurrency, Result = run });
             }
         }
@@ -193,6 +196,12 @@ public static class BenchScenario
     }
 
     private static double Median(List<RunResult> runs, Func<RunResult, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
+
+    private static double? AllocatedMedian(List<RunResult> runs) =>
+        runs.All(r => r.AllocatedBytesPerRequest is not null) && runs.Count > 0 ? Math.Round(Median(runs, r => r.AllocatedBytesPerRequest!.Value)) : null;
+
+    private static string Kb(List<RunResult> runs) =>
+        AllocatedMedian(runs) is { } bytes ? (bytes / 1024).ToString("F1", CultureInfo.InvariantCulture) : "-";
 
     private static string Triple(RunResult r) => string.Create(CultureInfo.InvariantCulture, $"{r.P50Ms:F1}/{r.P95Ms:F1}/{r.P99Ms:F1}");
 }

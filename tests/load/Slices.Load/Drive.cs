@@ -2,21 +2,30 @@ using System.Diagnostics;
 
 namespace Slices.Load;
 
-/// <summary>What one run measured: requests, failures, throughput, latency percentiles, and the server's and the database's CPU per request.</summary>
+/// <summary>
+/// What one run measured: requests, failures, throughput, latency percentiles, the server's and the database's CPU per
+/// request, and the server's allocation per request.
+/// </summary>
 public sealed record RunResult(long Requests, long Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double? CpuMicrosPerRequest, double? DbCpuMicrosPerRequest,
-    long CacheHits)
+    long CacheHits, double? AllocatedBytesPerRequest = null)
 {
     /// <summary>The share of answers the API served from its cache (its Cache-Status header says hit).</summary>
     public double HitRate => Requests == 0 ? 0 : (double)CacheHits / Requests;
 }
 
-/// <summary>The processes whose CPU a run charges to its requests: the server, and optionally the database's postmaster (with its backends).</summary>
-public sealed record Meter(int? ServerPid, int? DatabasePid = null)
+/// <summary>
+/// What a run charges to its requests: the server's CPU, optionally the database's (the postmaster with its backends),
+/// and optionally the bytes the server allocated.
+/// </summary>
+public sealed record Meter(int? ServerPid, int? DatabasePid = null, AllocatedBytes? Allocated = null)
 {
     public static readonly Meter None = new(ServerPid: null);
 
-    public (TimeSpan? Server, TimeSpan? Database) Read() => (ProcessCpu.Used(ServerPid), ProcessCpu.UsedWithChildren(DatabasePid));
+    public async Task<Reading> ReadAsync() =>
+        new(ProcessCpu.Used(ServerPid), ProcessCpu.UsedWithChildren(DatabasePid), Allocated is null ? null : await Allocated.ReadAsync());
 }
+
+public sealed record Reading(TimeSpan? Server, TimeSpan? Database, double? AllocatedBytes);
 
 /// <summary>Two ways to load a target: as fast as N connections allow (throughput), or at a fixed arrival rate (latency).</summary>
 public static class Drive
@@ -27,7 +36,7 @@ public static class Drive
         var latencies = new List<double>[connections];
         var counts = new Counts();
         long sequence = 0;
-        var cpuBefore = meter.Read();
+        var before = await meter.ReadAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
         {
@@ -39,7 +48,7 @@ public static class Drive
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        return Summarise(latencies.SelectMany(l => l).ToArray(), counts, clock.Elapsed, cpuBefore, meter);
+        return Summarise(latencies.SelectMany(l => l).ToArray(), counts, clock.Elapsed, before, await meter.ReadAsync());
     }
 
     /// <summary>
@@ -51,7 +60,7 @@ public static class Drive
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
         var counts = new Counts();
-        var cpuBefore = meter.Read();
+        var before = await meter.ReadAsync();
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
         for (long i = 0; i < total; i++)
@@ -67,7 +76,7 @@ public static class Drive
             }));
         }
         await Task.WhenAll(inFlight);
-        return Summarise(latencies, counts, clock.Elapsed, cpuBefore, meter);
+        return Summarise(latencies, counts, clock.Elapsed, before, await meter.ReadAsync());
     }
 
     private sealed class Counts
@@ -91,13 +100,13 @@ public static class Drive
         }
     }
 
-    private static RunResult Summarise(double[] latencies, Counts counts, TimeSpan elapsed, (TimeSpan? Server, TimeSpan? Database) cpuBefore, Meter meter)
+    private static RunResult Summarise(double[] latencies, Counts counts, TimeSpan elapsed, Reading before, Reading after)
     {
         Array.Sort(latencies);
         double At(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
-        var cpuAfter = meter.Read();
-        double? PerRequest(TimeSpan? before, TimeSpan? after) => after - before is { } used && latencies.Length > 0 ? used.TotalMicroseconds / latencies.Length : null;
+        double? PerRequest(double? used) => used is { } total && latencies.Length > 0 ? total / latencies.Length : null;
         return new RunResult(latencies.Length, counts.Errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
-            PerRequest(cpuBefore.Server, cpuAfter.Server), PerRequest(cpuBefore.Database, cpuAfter.Database), counts.CacheHits);
+            PerRequest((after.Server - before.Server)?.TotalMicroseconds), PerRequest((after.Database - before.Database)?.TotalMicroseconds), counts.CacheHits,
+            PerRequest(after.AllocatedBytes - before.AllocatedBytes));
     }
 }
