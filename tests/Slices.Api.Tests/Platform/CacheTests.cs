@@ -60,6 +60,12 @@ public sealed class CacheTests
 
         // Only the message on the channel can drop it: B has not read since, and its copy lives for minutes.
         await Eventually.TrueAsync(() => !cacheOfB.InMemory(CacheArea.Patients, clinic.Practice.PracticeId, $"patient:{clinic.PatientId}"), "B dropped its copy");
+
+        // The generation the write bumped expires, so Redis does not keep a key for every record ever written.
+        var redis = a.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var generation = (RedisKey)$"slices:cache:gen:{clinic.Practice.PracticeId:N}:patient/{clinic.PatientId}";
+        Assert.True((long)await redis.StringGetAsync(generation) >= 1);
+        Assert.True(await redis.KeyTimeToLiveAsync(generation) is { } ttl && ttl > TimeSpan.Zero, "the generation has a time to live");
     }
 
     [Fact]

@@ -41,6 +41,17 @@ public sealed class TwoLevelCache : IDisposable
 
     private static readonly object EarlyLookupKey = new();
 
+    // One call per commit however many tags it bumps: as separate commands (INCR and PEXPIRE per tag, then PUBLISH)
+    // each was a task of its own to complete on the thread pool, and a command for Redis to parse.
+    private const string Bump = """
+        for _, key in ipairs(KEYS) do
+            redis.call('INCR', key)
+            redis.call('PEXPIRE', key, ARGV[1])
+        end
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        return #KEYS
+        """;
+
     private sealed record EarlyLookup(RedisKey[] Keys, Task<RedisValue[]> Values);
 
     public TwoLevelCache(IConnectionMultiplexer redis, KeyRing keyRing, CacheOptions options, ILogger<TwoLevelCache> logger)
@@ -150,15 +161,10 @@ public sealed class TwoLevelCache : IDisposable
         if (!options.Enabled || tags.Count == 0) return true;
         try
         {
-            var batch = redis.GetDatabase().CreateBatch();
             var keep = TimeSpan.FromSeconds(2 * new[] { options.PatientsSeconds, options.CalendarSeconds, options.ResponsesSeconds }.Max());
-            var writes = tags.SelectMany(t => new Task[]
-            {
-                batch.StringIncrementAsync(GenerationKey(practiceId, t)),
-                batch.KeyExpireAsync(GenerationKey(practiceId, t), keep),
-            }).Append(batch.PublishAsync(CacheInvalidation.Channel, CacheInvalidation.Message(practiceId, tags))).ToList();
-            batch.Execute();
-            await Task.WhenAll(writes).WaitAsync(TimeSpan.FromMilliseconds(options.RedisTimeoutMs));
+            RedisKey[] keys = [.. tags.Select(t => GenerationKey(practiceId, t))];
+            await redis.GetDatabase().ScriptEvaluateAsync(Bump, keys, [(long)keep.TotalMilliseconds, CacheInvalidation.Channel.ToString(), CacheInvalidation.Message(practiceId, tags)])
+                .WaitAsync(TimeSpan.FromMilliseconds(options.RedisTimeoutMs));
             return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
