@@ -14,7 +14,11 @@ public static class BenchScenario
 {
     private sealed record Target(string Name, Func<long, string> Product, Func<long, string> Baseline);
 
-    private sealed record Booking(Guid[] Clinicians, Guid[] Patients, DateTimeOffset From, string Availability);
+    /// <summary>A practice that takes bookings: its admin's token, twenty clinicians working around the clock, and patients.</summary>
+    private sealed record BookingPractice(string Token, Guid[] Clinicians, Guid[] Patients);
+
+    /// <summary>Where the bookings go (one practice, or several in turn) and from when; and the read mix's availability query.</summary>
+    private sealed record Booking(BookingPractice[] Practices, DateTimeOffset From, string Availability);
 
     public static async Task<int> RunAsync(HttpClient http, RunOptions options)
     {
@@ -34,7 +38,7 @@ public static class BenchScenario
         bool Wanted(string name) => only is null || only.Contains(name, StringComparer.Ordinal);
 
         Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
-        var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500));
+        var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500), Wanted("booking") ? options.Int("booking-practices", 1) : 1);
         if (options.Extra.TryGetValue("database", out var database)) await SettleAsync(database);
         using var product = Client(options.BaseUrl, connections, session.AccessToken);
         using var baseline = Client(new Uri(baselineUrl), connections, null);
@@ -109,7 +113,9 @@ public static class BenchScenario
         Console.WriteLine(CacheCrypto.Describe(crypto));
 
         // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write). At
-        // a few client concurrencies, as a practice's bookings queue on its event chain at commit.
+        // a few client concurrencies, as a practice's bookings queue on its event chain at commit; with
+        // --booking-practices N, the bookings go to N practices in turn, as a deployment serving many practices takes
+        // them (each practice's chain is its own).
         var bookings = new List<object>();
         if (Wanted("booking"))
         {
@@ -123,22 +129,21 @@ public static class BenchScenario
                 var run = await Drive.ClosedLoopAsync(product, n => Book(booking, from + n), concurrency, runFor, api);
                 offset += run.Requests + run.Errors + concurrency;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"booking, {concurrency,3} connections: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU and {Kb([run])} KB allocated each, {run.Errors} not 201"));
-                bookings.Add(new { Connections = concurrency, Result = run });
+                    $"booking, {concurrency,3} connections{Over(booking)}: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU and {Kb([run])} KB allocated each, {run.Errors} not 201"));
+                bookings.Add(new { Connections = concurrency, Practices = booking.Practices.Length, Result = run });
             }
         }
         await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, ReadMix = mix, CacheCrypto = new { crypto.EncryptMicros, crypto.DecryptMicros, crypto.Bytes }, Booking = bookings });
         return 0;
     }
 
-    private static async Task<(ApiSession Session, IReadOnlyList<Target> Targets, Booking Booking)> SeedAsync(HttpClient http, int patients)
+    private static readonly object[] AroundTheClock = [.. Enumerable.Range(1, 7).Select(d => new { weekday = d, starts = "00:00:00", ends = "23:59:00" })];
+
+    private static async Task<(ApiSession Session, IReadOnlyList<Target> Targets, Booking Booking)> SeedAsync(HttpClient http, int patients, int bookingPractices)
     {
         var session = await ApiSession.SignUpAsync(http);
-        var hours = Enumerable.Range(1, 7).Select(d => new { weekday = d, starts = "00:00:00", ends = "23:59:00" });
-        var clinician = await session.CreateAsync("/api/v1/clinicians", new { name = "Dr Bench", timeZone = "Etc/UTC", workingHours = hours }, "create a clinician");
-        var bookingClinicians = new List<Guid>();
-        for (var i = 0; i < 20; i++)
-            bookingClinicians.Add(await session.CreateAsync("/api/v1/clinicians", new { name = $"Dr Booking {i}", timeZone = "Etc/UTC", workingHours = hours }, "create a clinician"));
+        var clinician = await session.CreateAsync("/api/v1/clinicians", new { name = "Dr Bench", timeZone = "Etc/UTC", workingHours = AroundTheClock }, "create a clinician");
+        var bookingClinicians = await BookingCliniciansAsync(session);
         var ids = new List<Guid>();
         for (var i = 0; i < patients; i++)
             ids.Add(await session.CreateAsync("/api/v1/patients", new { givenName = $"Bench{i}", familyName = $"Patient{i % 50:00}", dateOfBirth = "1980-01-01", sex = "unknown" }, "create a patient"));
@@ -148,7 +153,17 @@ public static class BenchScenario
 
         var practice = session.PracticeId;
         var (from, to) = (Uri.EscapeDataString(day.ToString("O", CultureInfo.InvariantCulture)), Uri.EscapeDataString(day.AddDays(1).ToString("O", CultureInfo.InvariantCulture)));
-        var booking = new Booking([.. bookingClinicians], [.. ids], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero),
+        var others = new List<BookingPractice>();
+        for (var p = 1; p < bookingPractices; p++)
+        {
+            var other = await ApiSession.SignUpAsync(http);
+            var clinicians = await BookingCliniciansAsync(other);
+            var otherPatients = new List<Guid>();
+            for (var i = 0; i < 20; i++)
+                otherPatients.Add(await other.CreateAsync("/api/v1/patients", new { givenName = $"Booker{i}", familyName = $"Practice{p}", dateOfBirth = "1980-01-01", sex = "unknown" }, "create a patient"));
+            others.Add(new BookingPractice(other.AccessToken, clinicians, [.. otherPatients]));
+        }
+        var booking = new Booking([new BookingPractice(session.AccessToken, bookingClinicians, [.. ids]), .. others], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero),
             $"/api/v1/clinicians/{clinician}/availability?from={from}&to={to}&duration=30");
         return (session,
         [
@@ -182,17 +197,34 @@ public static class BenchScenario
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
-    /// <summary>The n-th booking: clinician n mod 20, its own 15-minute slot (10 minutes long), so none overlap.</summary>
+    private static async Task<Guid[]> BookingCliniciansAsync(ApiSession session)
+    {
+        var clinicians = new Guid[20];
+        for (var i = 0; i < clinicians.Length; i++)
+            clinicians[i] = await session.CreateAsync("/api/v1/clinicians", new { name = $"Dr Booking {i}", timeZone = "Etc/UTC", workingHours = AroundTheClock }, "create a clinician");
+        return clinicians;
+    }
+
+    private static string Over(Booking b) => b.Practices.Length > 1 ? $" over {b.Practices.Length} practices" : "";
+
+    /// <summary>
+    /// The n-th booking: practice n mod N (as its admin), and in it the m-th booking (m = n div N) with clinician
+    /// m mod 20, in its own 15-minute slot (10 minutes long), so none overlap.
+    /// </summary>
     private static HttpRequestMessage Book(Booking b, long n)
     {
-        var startsAt = b.From.AddMinutes(15 * (n / b.Clinicians.Length));
-        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
+        var practice = b.Practices[n % b.Practices.Length];
+        var m = n / b.Practices.Length;
+        var startsAt = b.From.AddMinutes(15 * (m / practice.Clinicians.Length));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
         {
             Content = System.Net.Http.Json.JsonContent.Create(new
             {
-                patientId = b.Patients[n % b.Patients.Length], clinicianId = b.Clinicians[n % b.Clinicians.Length], startsAt, endsAt = startsAt.AddMinutes(10),
+                patientId = practice.Patients[m % practice.Patients.Length], clinicianId = practice.Clinicians[m % practice.Clinicians.Length], startsAt, endsAt = startsAt.AddMinutes(10),
             }),
         };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", practice.Token);
+        return request;
     }
 
     private static double Median(List<RunResult> runs, Func<RunResult, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
