@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Slices.Api.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Slices.Api.Tests.Security;
 
@@ -50,6 +52,33 @@ public sealed class RateLimitTests
 
         static string Remaining(HttpResponseMessage response) =>
             response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("r=", StringComparison.Ordinal))[2..];
+    }
+
+    [Fact]
+    public async Task A_users_count_in_redis_expires_when_its_window_ends()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "50";
+            s["RateLimiting:WindowSeconds"] = "3600";
+        });
+        var practice = await app.SignUpAsync();
+        var window = TimeSpan.FromHours(1);
+        var index = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
+
+        var response = await app.AsAdmin(practice).GetAsync("/api/v1/auth/me", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var resetIn = TimeSpan.FromSeconds(int.Parse(response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("t=", StringComparison.Ordinal))[2..],
+            System.Globalization.CultureInfo.InvariantCulture));
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var key = (RedisKey)$"slices:rl:default:user:{practice.AdminId}:{index}";
+        if (!await redis.KeyExistsAsync(key)) key = $"slices:rl:default:user:{practice.AdminId}:{index + 1}"; // the hour turned meanwhile
+        Assert.Equal(1, (long)await redis.StringGetAsync(key));
+        // Kept until the window ends (plus a second for instances whose clocks differ), not a whole window from now.
+        var ttl = await redis.KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, resetIn - TimeSpan.FromSeconds(2), resetIn + TimeSpan.FromSeconds(1));
     }
 
     [Fact]

@@ -9,22 +9,22 @@ namespace Slices.Api.Platform.RateLimiting;
 public readonly record struct WindowCount(long Count, TimeSpan ResetIn);
 
 /// <summary>A count sent to Redis and not yet read: a request may send it early and read it later (see <see cref="EarlyCalls"/>).</summary>
-public readonly record struct SentCount(Task<RedisResult> Call, TimeSpan ResetIn, long StartedAt)
+public readonly record struct SentCount(Task<long> Call, TimeSpan ResetIn, long StartedAt)
 {
-    public async Task<WindowCount> CountAsync() => new((long)await RedisMetrics.TimeAsync("rate_limit", Call, StartedAt), ResetIn);
+    public async Task<WindowCount> CountAsync() => new(await RedisMetrics.TimeAsync("rate_limit", Call, StartedAt), ResetIn);
 }
 
 /// <summary>
-/// Fixed-window counters in Redis: one Lua call per check increments and reads atomically (one round trip), so every
-/// instance sharing the Redis counts the same requests. When Redis is away, an in-process counter stands in.
+/// Fixed-window counters in Redis, so every instance sharing the Redis counts the same requests: one INCR per check,
+/// followed in the same write by a PEXPIREAT to the window's end (the same instant for every request of the window, so
+/// repeating it changes nothing, and a key never outlives its window by more than a second). Only the INCR's answer is
+/// awaited. This replaced a Lua script doing the same: EVALSHA took Redis 1.3 µs per call against 0.4 for the pair,
+/// and the script's parameters cost the client an allocation and an async step of their own per request. When Redis is
+/// away, an in-process counter stands in.
 /// </summary>
 public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clock)
 {
-    private static readonly LuaScript Increment = LuaScript.Prepare("""
-        local count = redis.call('INCR', @key)
-        if count == 1 then redis.call('PEXPIRE', @key, @windowMs) end
-        return count
-        """);
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1); // for clocks of instances that differ a little
 
     private readonly ConcurrentDictionary<string, long> _local = new();
     private long _localWindow;
@@ -36,9 +36,13 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     public SentCount Send(string policy, string partition, TimeSpan window)
     {
         var (index, resetIn) = Window(window);
-        var key = $"slices:rl:{policy}:{partition}:{index}";
+        RedisKey key = $"slices:rl:{policy}:{partition}:{index}";
         var started = Stopwatch.GetTimestamp();
-        return new SentCount(redis.GetDatabase().ScriptEvaluateAsync(Increment, new { key = (RedisKey)key, windowMs = (long)window.TotalMilliseconds + 1000 }), resetIn, started);
+        var database = redis.GetDatabase();
+        var count = database.StringIncrementAsync(key);
+        var windowEnds = DateTimeOffset.FromUnixTimeMilliseconds((index + 1) * (long)window.TotalMilliseconds);
+        database.KeyExpireAsync(key, (windowEnds + Slack).UtcDateTime, CommandFlags.FireAndForget);
+        return new SentCount(count, resetIn, started);
     }
 
     /// <summary>Counts one request in this process only.</summary>
