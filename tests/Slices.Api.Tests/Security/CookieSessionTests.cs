@@ -53,6 +53,24 @@ public sealed class CookieSessionTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task One_token_sent_as_a_bearer_and_then_as_the_cookie_needs_the_csrf_token_as_the_cookie()
+    {
+        var practice = await app.SignUpAsync();
+        var (_, cookies) = await BrowserLoginAsync(practice);
+        var client = app.CreateClientWithoutCookies();
+
+        var asBearer = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patients") { Content = JsonContent.Create(new { }) };
+        asBearer.Headers.Authorization = new("Bearer", cookies["__Host-slices_access"]);
+        var bearer = await client.SendAsync(asBearer, Ct);
+        var asCookie = WithCookies(HttpMethod.Post, "/api/v1/patients", cookies);
+        asCookie.Content = JsonContent.Create(new { });
+        var cookie = await client.SendAsync(asCookie, Ct);
+
+        await bearer.AssertProblemAsync(400); // past the CSRF check, refused by validation
+        Assert.Contains("X-CSRF-Token", (await cookie.AssertProblemAsync(403)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bearer_requests_need_no_csrf_token()
     {
         var practice = await app.SignUpAsync();

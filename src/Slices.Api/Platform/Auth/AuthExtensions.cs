@@ -84,22 +84,8 @@ public static class AuthExtensions
             context.Fail("The session has ended.");
             return;
         }
-        var identity = (ClaimsIdentity)principal.Identity!;
-        Add(SlicesClaims.ActorType, "user");
-        Add(SlicesClaims.Role, session.Role);
-        Add(SlicesClaims.Via, context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer");
-        if (session.MfaPending)
-        {
-            Add(SlicesClaims.MfaPending, "true"); // no permissions until enrolled
-            return;
-        }
-        var permissions = Permission.ForRole(session.Role);
-        for (var i = 0; i < permissions.Count; i++) Add(SlicesClaims.Permission, permissions[i]);
-        if (context.HttpContext.RequestServices.GetRequiredService<OperatorOptions>().IsOperator(practiceId, session.Role))
-            Add(SlicesClaims.Permission, Permission.Operate);
-
-        // Made with the identity as their subject: AddClaim copies any other claim, so each would be made twice.
-        void Add(string type, string value) =>
-            identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+        var via = context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer";
+        var isOperator = context.HttpContext.RequestServices.GetRequiredService<OperatorOptions>().IsOperator(practiceId, session.Role);
+        context.Principal = SessionPrincipals.For((ClaimsIdentity)principal.Identity!, new SessionGrant(session.Role, via, session.MfaPending, isOperator));
     }
 }

@@ -24,7 +24,7 @@ internal sealed class VerifiedTokenCache(TimeProvider clock) : JsonWebTokenHandl
             {
                 IsValid = true,
                 SecurityToken = hit.Result.SecurityToken,
-                ClaimsIdentity = hit.Result.ClaimsIdentity.Clone(), // each request adds its own claims (role, permissions)
+                ClaimsIdentity = hit.Result.ClaimsIdentity, // never changed: the session's grants go on a copy (SessionPrincipals)
                 Issuer = hit.Result.Issuer,
                 TokenType = hit.Result.TokenType,
             };
@@ -36,7 +36,7 @@ internal sealed class VerifiedTokenCache(TimeProvider clock) : JsonWebTokenHandl
             _verified[token] = (jwt.ValidTo, new TokenValidationResult
             {
                 SecurityToken = result.SecurityToken,
-                ClaimsIdentity = result.ClaimsIdentity.Clone(),
+                ClaimsIdentity = result.ClaimsIdentity,
                 Issuer = result.Issuer,
                 TokenType = result.TokenType,
             });
