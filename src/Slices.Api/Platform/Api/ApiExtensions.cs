@@ -63,12 +63,14 @@ public static class ApiExtensions
             c.Security.PermissionsClaimType = Auth.SlicesClaims.Permission;
             c.Security.RoleClaimType = Auth.SlicesClaims.Role;
         });
-        app.UseSwaggerGen(
+        // NSwag's document, redirect, index page and file server are middleware that each look at every request's path;
+        // only these two prefixes are theirs, so the API's own requests now skip them (and the substrings they made).
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/docs") || c.Request.Path.StartsWithSegments("/openapi"), docs => docs.UseSwaggerGen(
             documents => documents.Path = "/openapi/{documentName}.json",
             ui =>
             {
                 ui.Path = "/docs";
                 ui.DocumentPath = "/openapi/{documentName}.json";
-            });
+            }));
     }
 }
