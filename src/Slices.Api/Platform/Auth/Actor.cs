@@ -15,8 +15,8 @@ public sealed record Actor(string Type, Guid? ActorId, string? RequestId)
     public static Actor Of(HttpContext context)
     {
         var principal = context.User;
-        var type = principal.FindFirstValue(SlicesClaims.ActorType);
-        return Guid.TryParse(principal.FindFirstValue(SlicesClaims.Subject), out var id) && type is not null
+        var type = principal.Value(SlicesClaims.ActorType);
+        return Guid.TryParse(principal.Value(SlicesClaims.Subject), out var id) && type is not null
             ? new Actor(type, id, context.TraceIdentifier)
             : Anonymous(context);
     }

@@ -12,7 +12,7 @@ internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.User.FindFirst(SlicesClaims.Via)?.Value != "cookie" || context.Request.Path.StartsWithSegments(Jobs.JobsDashboard.Path) || HttpMethods.IsGet(context.Request.Method) ||
+        if (context.User.Value(SlicesClaims.Via) != "cookie" || context.Request.Path.StartsWithSegments(Jobs.JobsDashboard.Path) || HttpMethods.IsGet(context.Request.Method) ||
             HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
             return next(context);
 

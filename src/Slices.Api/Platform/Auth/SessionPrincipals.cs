@@ -37,7 +37,7 @@ public static class SessionPrincipals
             foreach (var permission in Permission.ForRole(grant.Role)) Add(SlicesClaims.Permission, permission);
             if (grant.Operator) Add(SlicesClaims.Permission, Permission.Operate);
         }
-        return new ClaimsPrincipal(identity);
+        return new IndexedPrincipal(identity);
 
         // Made with the identity as their subject: AddClaim copies any other claim, so each would be made twice.
         void Add(string type, string value) =>

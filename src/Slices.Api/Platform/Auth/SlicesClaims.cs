@@ -14,10 +14,14 @@ public static class SlicesClaims
     public const string MfaPending = "mfa_pending";
     public const string RateLimit = "rate_limit";
 
-    public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Practice)!);
+    /// <summary>The claim type's first value, or null: from a signed-in session's <see cref="IndexedPrincipal"/> without a search.</summary>
+    public static string? Value(this ClaimsPrincipal principal, string type) =>
+        principal is IndexedPrincipal indexed ? indexed.First(type) : principal.FindFirstValue(type);
 
-    public static Guid SubjectId(this ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Subject)!);
+    public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.Value(Practice)!);
+
+    public static Guid SubjectId(this ClaimsPrincipal principal) => Guid.Parse(principal.Value(Subject)!);
 
     public static Guid? SessionId(this ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(Session), out var id) ? id : null;
+        Guid.TryParse(principal.Value(Session), out var id) ? id : null;
 }

@@ -42,7 +42,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, TwoLevelCache 
     public async Task InvokeAsync(HttpContext http)
     {
         var marked = http.GetEndpoint()?.Metadata.GetMetadata<CachedResponse>();
-        if (marked is null || !HttpMethods.IsGet(http.Request.Method) || !cache.Enabled || http.User.FindFirst(SlicesClaims.Practice) is null)
+        if (marked is null || !HttpMethods.IsGet(http.Request.Method) || !cache.Enabled || http.User.Value(SlicesClaims.Practice) is null)
         {
             await next(http);
             return;
@@ -93,7 +93,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, TwoLevelCache 
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
         var query = string.Join('&', http.Request.Query.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"));
         var permissions = string.Join(',', http.User.FindAll(SlicesClaims.Permission).Select(c => c.Value).Order(StringComparer.Ordinal));
-        if (perCaller) permissions += $"\n{http.User.FindFirst(SlicesClaims.ActorType)?.Value}:{http.User.FindFirst(SlicesClaims.Subject)?.Value}";
+        if (perCaller) permissions += $"\n{http.User.Value(SlicesClaims.ActorType)}:{http.User.Value(SlicesClaims.Subject)}";
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{route}\n{http.Request.Path}\n{query}\n{permissions}")));
         return $"response:{digest}";
     }

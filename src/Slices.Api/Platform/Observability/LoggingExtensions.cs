@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Slices.Api.Platform.Auth;
 
 namespace Slices.Api.Platform.Observability;
 
@@ -45,9 +46,9 @@ public static class LoggingExtensions
             diagnostics.Set("RouteTemplate", RouteTemplate(context));
             diagnostics.Set("RequestId", context.TraceIdentifier);
             diagnostics.Set("TraceId", Activity.Current?.TraceId.ToString());
-            diagnostics.Set("PracticeId", context.User.FindFirst(Auth.SlicesClaims.Practice)?.Value);
-            diagnostics.Set("ActorType", context.User.FindFirst(Auth.SlicesClaims.ActorType)?.Value ?? "anonymous");
-            diagnostics.Set("ActorId", context.User.FindFirst(Auth.SlicesClaims.Subject)?.Value);
+            diagnostics.Set("PracticeId", context.User.Value(SlicesClaims.Practice));
+            diagnostics.Set("ActorType", context.User.Value(SlicesClaims.ActorType) ?? "anonymous");
+            diagnostics.Set("ActorId", context.User.Value(SlicesClaims.Subject));
         };
     });
 

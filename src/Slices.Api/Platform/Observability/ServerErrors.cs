@@ -1,4 +1,5 @@
 using Sentry;
+using Slices.Api.Platform.Auth;
 
 namespace Slices.Api.Platform.Observability;
 
@@ -36,7 +37,7 @@ public static class ServerErrors
         scope.SetTag("request_id", context.TraceIdentifier);
         scope.SetTag("route", LoggingExtensions.RouteTemplateOf(context));
         scope.SetTag("status", context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (context.User.FindFirst(Auth.SlicesClaims.Practice)?.Value is { } practice) scope.SetTag("practice_id", practice);
-        if (context.User.FindFirst(Auth.SlicesClaims.Subject)?.Value is { } actor) scope.User = new SentryUser { Id = actor };
+        if (context.User.Value(SlicesClaims.Practice) is { } practice) scope.SetTag("practice_id", practice);
+        if (context.User.Value(SlicesClaims.Subject) is { } actor) scope.User = new SentryUser { Id = actor };
     }
 }

@@ -62,11 +62,11 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     private static string UserPartition(string? subject) => $"user:{subject}";
 
     private static (string Partition, int? Limit) PartitionOf(ClaimsPrincipal user, HttpContext context) =>
-        user.FindFirstValue(SlicesClaims.ActorType) switch
+        user.Value(SlicesClaims.ActorType) switch
         {
-            "api_key" => ($"key:{user.FindFirstValue(SlicesClaims.Subject)}",
-                int.TryParse(user.FindFirstValue(SlicesClaims.RateLimit), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null),
-            "user" => (UserPartition(user.FindFirstValue(SlicesClaims.Subject)), null),
+            "api_key" => ($"key:{user.Value(SlicesClaims.Subject)}",
+                int.TryParse(user.Value(SlicesClaims.RateLimit), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null),
+            "user" => (UserPartition(user.Value(SlicesClaims.Subject)), null),
             _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
         };
 
