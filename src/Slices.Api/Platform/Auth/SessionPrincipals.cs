@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 
@@ -9,18 +8,30 @@ public readonly record struct SessionGrant(string Role, string Via, bool MfaPend
 
 /// <summary>
 /// The principal a signed-in request runs as: the verified token's identity plus what its session grants (actor type,
-/// role, how the token came, permissions). Made once per token and grant and shared by every request presenting
-/// them, instead of twenty-odd claims made for each (a tenth of what a cached read allocated). A shared principal is
+/// role, how the token came, permissions). Made once per token (again when its grant changes) and shared by every
+/// request presenting it, instead of twenty-odd claims made for each (a tenth of what a cached read allocated). A shared principal is
 /// never changed once made: a new role or MFA state is another grant, and an ended session fails its check before any
 /// principal is chosen, so each request still runs as its session is now. Entries live as long as the token's
 /// verified identity (<see cref="VerifiedTokenCache"/>).
 /// </summary>
 public static class SessionPrincipals
 {
-    private static readonly ConditionalWeakTable<ClaimsIdentity, ConcurrentDictionary<SessionGrant, ClaimsPrincipal>> Made = new();
+    // One principal per token: a token's grant changes only when its session's role or MFA state does, or when a
+    // browser's cookie token is also sent as a bearer, and then the next principal replaces it. A dictionary of grants
+    // per token would cost about as much memory as the principal itself, for each of up to VerifiedTokenCache's
+    // 100,000 tokens, to serve the rare token with two grants.
+    private static readonly ConditionalWeakTable<ClaimsIdentity, StrongBox<Made?>> Latest = new();
 
-    public static ClaimsPrincipal For(ClaimsIdentity token, SessionGrant grant) =>
-        Made.GetOrCreateValue(token).GetOrAdd(grant, static (g, t) => Build(t, g), token);
+    private sealed record Made(SessionGrant Grant, ClaimsPrincipal Principal);
+
+    public static ClaimsPrincipal For(ClaimsIdentity token, SessionGrant grant)
+    {
+        var latest = Latest.GetOrCreateValue(token);
+        if (Volatile.Read(ref latest.Value) is { } made && made.Grant == grant) return made.Principal;
+        var principal = Build(token, grant);
+        Volatile.Write(ref latest.Value, new Made(grant, principal));
+        return principal;
+    }
 
     private static ClaimsPrincipal Build(ClaimsIdentity token, SessionGrant grant)
     {
