@@ -49,7 +49,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             ["DATABASE_URL"] = TestStack.AppUrl(database),
             ["MIGRATIONS_DATABASE_URL"] = TestStack.OwnerConnectionString(database),
-            ["REDIS_URL"] = TestStack.RedisEndpoint,
+            ["REDIS_URL"] = $"redis://{TestStack.RedisEndpoint}/{TestStack.NewRedisDatabase()}",
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LOG_FORMAT"] = "json",
         };

@@ -11,7 +11,6 @@ namespace Slices.Api.Tests.Infrastructure;
 /// </summary>
 public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private static int _redisDatabases;
     private readonly Action<Dictionary<string, string?>>? _configure;
     private readonly bool _cloneDatabase;
 
@@ -24,7 +23,7 @@ public class SlicesApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public string Database { get; private set; } = "";
-    public int RedisDatabase { get; } = Interlocked.Increment(ref _redisDatabases);
+    public int RedisDatabase { get; } = TestStack.NewRedisDatabase();
     public LogCapture Logs { get; } = new();
     public Dictionary<string, string?> Settings { get; } = [];
 

@@ -8,6 +8,15 @@ public static class TestStack
     public static string AdminConnectionString { get; } = Require("SLICES_TEST_POSTGRES");
     public static string RedisEndpoint { get; } = Require("SLICES_TEST_REDIS");
 
+    private static int _redisDatabases;
+
+    /// <summary>
+    /// A Redis database no other app of this run uses (scripts/test starts Redis with 4096 of them), so that rate-limit
+    /// counts, sessions and cache entries are the app's own: apps sharing one counted each other's requests from
+    /// 127.0.0.1, and a process polling for readiness could meet a 429 until the minute ended.
+    /// </summary>
+    public static int NewRedisDatabase() => Interlocked.Increment(ref _redisDatabases);
+
     private static NpgsqlConnectionStringBuilder Admin => new(AdminConnectionString);
 
     /// <summary>A postgres:// URL, the form DigitalOcean injects, so every test also proves the URL form is accepted.</summary>
