@@ -21,7 +21,7 @@ public sealed class RateLimitTests
         var client = app.CreateClient();
 
         var responses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 4; i++) responses.Add(await client.GetAsync("/healthz/live", Ct));
+        for (var i = 0; i < 4; i++) responses.Add(await client.GetAsync("/api/v1/info", Ct));
 
         Assert.All(responses.Take(3), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal("\"default\";q=3;w=3600", responses[0].Headers.GetValues("RateLimit-Policy").Single());
@@ -52,6 +52,30 @@ public sealed class RateLimitTests
 
         static string Remaining(HttpResponseMessage response) =>
             response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("r=", StringComparison.Ordinal))[2..];
+    }
+
+    [Fact]
+    public async Task Health_probes_answer_past_the_address_limit_so_a_platforms_checkers_never_take_instances_out()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "2";
+            s["RateLimiting:WindowSeconds"] = "3600";
+        });
+        var client = app.CreateClient();
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/info", Ct)).StatusCode);
+        await (await client.GetAsync("/api/v1/info", Ct)).AssertProblemAsync(429);
+
+        var probes = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            probes.Add(await client.GetAsync("/healthz/ready", Ct));
+            probes.Add(await client.GetAsync("/healthz/live", Ct));
+        }
+
+        Assert.All(probes, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        Assert.All(probes, p => Assert.False(p.Headers.Contains("RateLimit"), "a probe is not counted"));
+        await (await client.GetAsync("/api/v1/info", Ct)).AssertProblemAsync(429); // the address is still limited elsewhere
     }
 
     [Fact]
@@ -97,7 +121,7 @@ public sealed class RateLimitTests
         });
         var clients = new[] { first.CreateClient(), second.CreateClient() };
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].GetAsync("/healthz/live", Ct)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].GetAsync("/api/v1/info", Ct)));
 
         Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
@@ -147,10 +171,10 @@ public sealed class RateLimitTests
     {
         await using var app = await SlicesApp.StartAsync(s => s["REDIS_URL"] = $"redis://127.0.0.1:{TestStack.DeadPort()}");
 
-        var live = await app.CreateClient().GetAsync("/healthz/live", Ct);
+        var info = await app.CreateClient().GetAsync("/api/v1/info", Ct);
         var login = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "a@clinic.example", password = "whatever it is" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, info.StatusCode);
         await login.AssertProblemAsync(503);
         Assert.True(login.Headers.Contains("Retry-After"));
     }
@@ -172,16 +196,16 @@ public sealed class RateLimitTests
         var refused = await EventuallyAsync(() => SignInAsync(client), r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
         await refused.AssertProblemAsync(503);
         Assert.True(refused.Headers.Contains("Retry-After"));
-        var live = await client.GetAsync("/healthz/live", Ct);
-        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        Assert.Equal("\"default\";q=250;w=60", live.Headers.GetValues("RateLimit-Policy").Single()); // 1000 shared by 4 instances
+        var info = await client.GetAsync("/api/v1/info", Ct);
+        Assert.Equal(HttpStatusCode.OK, info.StatusCode);
+        Assert.Equal("\"default\";q=250;w=60", info.Headers.GetValues("RateLimit-Policy").Single()); // 1000 shared by 4 instances
         Assert.Equal("degraded", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         Assert.Contains(app.Logs.Events, e => e.Level == Serilog.Events.LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Rate limiting without Redis", StringComparison.Ordinal));
 
         await redis.StartAgainAsync();
         await EventuallyAsync(() => SignInAsync(client), r => r.StatusCode == HttpStatusCode.Unauthorized);
-        live = await client.GetAsync("/healthz/live", Ct);
-        Assert.Equal("\"default\";q=1000;w=60", live.Headers.GetValues("RateLimit-Policy").Single());
+        info = await client.GetAsync("/api/v1/info", Ct);
+        Assert.Equal("\"default\";q=1000;w=60", info.Headers.GetValues("RateLimit-Policy").Single());
         Assert.Equal("healthy", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
 

@@ -11,6 +11,7 @@ public sealed class Endpoint : EndpointWithoutRequest<Response>
         Get("/healthz/live");
         RoutePrefixOverride(string.Empty);
         AllowAnonymous();
+        Options(b => b.DisableRateLimiting()); // a platform's health checkers share an address: see HealthProbe.RecentDatabaseAsync
         Description(b => b.Produces<Response>(200, "application/json"), clearDefaults: true);
         Summary(s =>
         {

@@ -14,6 +14,7 @@ public sealed class Endpoint(HealthProbe probe, ShutdownState shutdown) : Endpoi
         Get("/healthz/ready");
         RoutePrefixOverride(string.Empty);
         AllowAnonymous();
+        Options(b => b.DisableRateLimiting()); // a platform's health checkers share an address: see HealthProbe.RecentDatabaseAsync
         Description(b => b.Produces<Response>(200, "application/json").Produces<Response>(503, "application/json"), clearDefaults: true);
         Summary(s =>
         {
@@ -27,7 +28,7 @@ public sealed class Endpoint(HealthProbe probe, ShutdownState shutdown) : Endpoi
     public override async Task HandleAsync(CancellationToken ct)
     {
         var reason = shutdown.IsStopping ? "shutting_down"
-            : !(await probe.DatabaseAsync(ct)).Healthy ? "database_unreachable"
+            : !(await probe.RecentDatabaseAsync()).Healthy ? "database_unreachable"
             : !await probe.MigrationsAppliedAsync(ct) ? "migrations_pending"
             : !await probe.DatabaseRoleIsSafeAsync(ct) ? "unsafe_database_role"
             : null;
