@@ -50,8 +50,7 @@ public sealed class RateLimitTests
         await afterLogout.AssertProblemAsync(401);
         Assert.Equal("3", Remaining(afterLogout)); // the address's third request, not the user's fifth
 
-        static string Remaining(HttpResponseMessage response) =>
-            response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("r=", StringComparison.Ordinal))[2..];
+        static string Remaining(HttpResponseMessage response) => RateLimitField(response, "r");
     }
 
     [Fact]
@@ -93,8 +92,7 @@ public sealed class RateLimitTests
         var response = await app.AsAdmin(practice).GetAsync("/api/v1/auth/me", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var resetIn = TimeSpan.FromSeconds(int.Parse(response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith("t=", StringComparison.Ordinal))[2..],
-            System.Globalization.CultureInfo.InvariantCulture));
+        var resetIn = TimeSpan.FromSeconds(int.Parse(RateLimitField(response, "t"), System.Globalization.CultureInfo.InvariantCulture));
         var redis = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
         var key = (RedisKey)$"slices:rl:default:user:{practice.AdminId}:{index}";
         if (!await redis.KeyExistsAsync(key)) key = $"slices:rl:default:user:{practice.AdminId}:{index + 1}"; // the hour turned meanwhile
@@ -208,6 +206,10 @@ public sealed class RateLimitTests
         Assert.Equal("\"default\";q=1000;w=60", info.Headers.GetValues("RateLimit-Policy").Single());
         Assert.Equal("healthy", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
+
+    /// <summary>One parameter of the response's RateLimit field (r: remaining, t: seconds to reset), for its one policy.</summary>
+    private static string RateLimitField(HttpResponseMessage response, string name) =>
+        response.Headers.GetValues("RateLimit").Single().Split(';').Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client) =>
         client.PostAsJsonAsync("/api/v1/auth/login", new { email = "someone@clinic.example", password = "not the password" }, Ct);

@@ -9,10 +9,10 @@ public readonly record struct SessionGrant(string Role, string Via, bool MfaPend
 /// <summary>
 /// The principal a signed-in request runs as: the verified token's identity plus what its session grants (actor type,
 /// role, how the token came, permissions). Made once per token (again when its grant changes) and shared by every
-/// request presenting it, instead of twenty-odd claims made for each (a tenth of what a cached read allocated). A shared principal is
-/// never changed once made: a new role or MFA state is another grant, and an ended session fails its check before any
-/// principal is chosen, so each request still runs as its session is now. Entries live as long as the token's
-/// verified identity (<see cref="VerifiedTokenCache"/>).
+/// request presenting it, instead of twenty-odd claims made for each (a tenth of what a cached read allocated). A
+/// shared principal is never changed once made: a new role or MFA state is another grant, and an ended session fails
+/// its check before any principal is chosen, so each request still runs as its session is now. Entries live as long
+/// as the token's verified identity (<see cref="VerifiedTokenCache"/>).
 /// </summary>
 public static class SessionPrincipals
 {
