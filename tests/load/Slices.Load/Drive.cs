@@ -107,6 +107,7 @@ public static class Drive
         double? PerRequest(double? used) => used is { } total && latencies.Length > 0 ? total / latencies.Length : null;
         return new RunResult(latencies.Length, counts.Errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
             PerRequest((after.Server - before.Server)?.TotalMicroseconds), PerRequest((after.Database - before.Database)?.TotalMicroseconds), counts.CacheHits,
-            PerRequest(after.AllocatedBytes - before.AllocatedBytes));
+            // A server that answered requests allocated something: an unchanged count is a stale reading, not a zero.
+            PerRequest(after.AllocatedBytes - before.AllocatedBytes is > 0 and var allocated ? allocated : null));
     }
 }
