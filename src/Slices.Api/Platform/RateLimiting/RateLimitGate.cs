@@ -63,9 +63,13 @@ public sealed class RateLimitGate(WindowCounter counter, IConnectionMultiplexer 
         return Decide(policy, Math.Max(1, limit / options.InstanceCount), counter.CountLocally(policy.Name, partition, policy.Window));
     }
 
-    private static Decision Decide(RateLimitPolicy policy, int limit, WindowCount count) => count.Count <= limit
-        ? new Decision(policy with { Limit = limit }, true, limit - count.Count, count.ResetIn)
-        : Reject(new Decision(policy with { Limit = limit }, false, 0, count.ResetIn));
+    private static Decision Decide(RateLimitPolicy policy, int limit, WindowCount count)
+    {
+        var applied = limit == policy.Limit ? policy : policy with { Limit = limit };
+        return count.Count <= limit
+            ? new Decision(applied, true, limit - count.Count, count.ResetIn)
+            : Reject(new Decision(applied, false, 0, count.ResetIn));
+    }
 
     private static Decision Reject(Decision decision)
     {

@@ -16,6 +16,11 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     public const string UnavailableMetadata = "SLICES_RATE_LIMIT_UNAVAILABLE";
     private static readonly object EarlyCountKey = new();
 
+    // Each policy's RateLimit-Policy field, made once: the same few policies answer every request (an API key's own
+    // limit adds one each; past a bound they are made per request).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<RateLimitPolicy, string> PolicyFields = new();
+    private readonly RateLimitPolicy _default = LimitPolicies.Of(LimitPolicies.Default, options);
+
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
     // The middleware tries this first, then awaits AcquireAsync: the Redis round trip happens there, once.
@@ -23,26 +28,51 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken)
     {
-        var decisions = new List<Decision>();
-        var (partition, limitOverride) = PartitionOf(context.User, context);
-        var early = context.Items.Remove(EarlyCountKey, out var started) && started is EarlyCount { } e && e.Partition == partition ? e.Check : null;
-        decisions.Add(await (early is not null ? gate.DecideAsync(early) : gate.CheckAsync(LimitPolicies.Of(LimitPolicies.Default, options), partition, limitOverride)));
-        if (decisions[0].Allowed && context.GetEndpoint()?.Metadata.GetMetadata<RateLimited>() is { } strict)
-            decisions.Add(await gate.CheckAsync(LimitPolicies.Of(strict.Policy, options), $"ip:{context.Connection.RemoteIpAddress}"));
-
-        context.Response.OnStarting(() =>
+        var user = context.User;
+        var early = context.Items.Remove(EarlyCountKey, out var started) && started is EarlyCount { } e
+            && user.Value(SlicesClaims.ActorType) == "user" && user.Value(SlicesClaims.Subject) == e.Subject ? e.Check : null;
+        Decision decision;
+        if (early is not null) decision = await gate.DecideAsync(early);
+        else
         {
-            Headers(context.Response, decisions);
+            var (partition, limitOverride) = PartitionOf(user, context);
+            decision = await gate.CheckAsync(_default, partition, limitOverride);
+        }
+        Decision[] decisions = decision.Allowed && context.GetEndpoint()?.Metadata.GetMetadata<RateLimited>() is { } strict
+            ? [decision, await gate.CheckAsync(LimitPolicies.Of(strict.Policy, options), $"ip:{context.Connection.RemoteIpAddress}")]
+            : [decision];
+
+        context.Response.OnStarting(static state =>
+        {
+            var (response, decided) = ((HttpResponse, Decision[]))state;
+            Headers(response, decided);
             return Task.CompletedTask;
-        });
-        return decisions.FirstOrDefault(d => !d.Allowed) is { } refused ? new Lease(false, refused) : new Lease(true, null);
+        }, (context.Response, decisions));
+        return Array.Find(decisions, d => !d.Allowed) is { } refused ? new Lease(false, refused) : new Lease(true, null);
     }
 
     /// <summary>Sets the RateLimit fields for the decisions of this request (also used by slices that check a policy themselves).</summary>
     public static void Headers(HttpResponse response, IReadOnlyList<Decision> decisions)
     {
-        response.Headers["RateLimit-Policy"] = string.Join(", ", decisions.Select(d => $"\"{d.Policy.Name}\";q={d.Policy.Limit};w={(int)d.Policy.Window.TotalSeconds}"));
-        response.Headers["RateLimit"] = string.Join(", ", decisions.Select(d => $"\"{d.Policy.Name}\";r={d.Remaining};t={(int)Math.Ceiling(d.ResetIn.TotalSeconds)}"));
+        if (decisions.Count == 1)
+        {
+            var d = decisions[0];
+            response.Headers["RateLimit-Policy"] = PolicyField(d.Policy);
+            response.Headers["RateLimit"] = Remaining(d);
+            return;
+        }
+        response.Headers["RateLimit-Policy"] = string.Join(", ", decisions.Select(d => PolicyField(d.Policy)));
+        response.Headers["RateLimit"] = string.Join(", ", decisions.Select(Remaining));
+    }
+
+    private static string Remaining(Decision d) => $"\"{d.Policy.Name}\";r={d.Remaining};t={(int)Math.Ceiling(d.ResetIn.TotalSeconds)}";
+
+    private static string PolicyField(RateLimitPolicy policy)
+    {
+        if (PolicyFields.TryGetValue(policy, out var field)) return field;
+        field = $"\"{policy.Name}\";q={policy.Limit};w={(int)policy.Window.TotalSeconds}";
+        if (PolicyFields.Count < 1_000) PolicyFields.TryAdd(policy, field);
+        return field;
     }
 
     /// <summary>
@@ -53,10 +83,9 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     public void StartUserCount(HttpContext context, string? subject)
     {
         if (context.Items.ContainsKey(EarlyCountKey)) return;
-        var partition = UserPartition(subject);
-        var check = gate.Send(LimitPolicies.Of(LimitPolicies.Default, options), partition);
+        var check = gate.Send(_default, UserPartition(subject));
         check.Count?.Call.Unwatched(); // unread when the session has ended
-        context.Items[EarlyCountKey] = new EarlyCount(partition, check);
+        context.Items[EarlyCountKey] = new EarlyCount(subject, check);
     }
 
     private static string UserPartition(string? subject) => $"user:{subject}";
@@ -70,7 +99,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
             _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
         };
 
-    private sealed record EarlyCount(string Partition, SentCheck Check);
+    private sealed record EarlyCount(string? Subject, SentCheck Check);
 
     private sealed class Lease(bool acquired, Decision? refused) : RateLimitLease
     {
