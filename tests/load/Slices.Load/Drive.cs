@@ -107,7 +107,9 @@ public static class Drive
         double? PerRequest(double? used) => used is { } total && latencies.Length > 0 ? total / latencies.Length : null;
         return new RunResult(latencies.Length, counts.Errors, latencies.Length / elapsed.TotalSeconds, At(50), At(95), At(99),
             PerRequest((after.Server - before.Server)?.TotalMicroseconds), PerRequest((after.Database - before.Database)?.TotalMicroseconds), counts.CacheHits,
-            // A server that answered requests allocated something: an unchanged count is a stale reading, not a zero.
+            // A server that answered requests allocated something: a count that did not grow is no reading. Under Server
+            // GC's dynamic adaptation (DATAS) the runtime's total can fall when a heap is retired, and the API's exported
+            // counter then stood still for the rest of a long run.
             PerRequest(after.AllocatedBytes - before.AllocatedBytes is > 0 and var allocated ? allocated : null));
     }
 }
