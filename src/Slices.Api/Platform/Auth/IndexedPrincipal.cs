@@ -14,7 +14,11 @@ public sealed class IndexedPrincipal : ClaimsPrincipal
     public IndexedPrincipal(ClaimsIdentity identity) : base(identity)
     {
         foreach (var claim in identity.Claims) _first.TryAdd(claim.Type, claim.Value);
+        PermissionList = SlicesClaims.JoinPermissions(this);
     }
+
+    /// <summary>See <see cref="SlicesClaims.PermissionList"/> (the response cache keys every cached answer on it).</summary>
+    public string PermissionList { get; }
 
     public string? First(string type) => _first.GetValueOrDefault(type);
 }

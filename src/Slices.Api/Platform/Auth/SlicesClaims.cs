@@ -18,6 +18,13 @@ public static class SlicesClaims
     public static string? Value(this ClaimsPrincipal principal, string type) =>
         principal is IndexedPrincipal indexed ? indexed.First(type) : principal.FindFirstValue(type);
 
+    /// <summary>The caller's permissions in ordinal order, joined by commas: made once with a signed-in session's principal.</summary>
+    public static string PermissionList(this ClaimsPrincipal principal) =>
+        principal is IndexedPrincipal indexed ? indexed.PermissionList : JoinPermissions(principal);
+
+    internal static string JoinPermissions(ClaimsPrincipal principal) =>
+        string.Join(',', principal.FindAll(Permission).Select(c => c.Value).Order(StringComparer.Ordinal));
+
     public static Guid PracticeId(this ClaimsPrincipal principal) => Guid.Parse(principal.Value(Practice)!);
 
     public static Guid SubjectId(this ClaimsPrincipal principal) => Guid.Parse(principal.Value(Subject)!);

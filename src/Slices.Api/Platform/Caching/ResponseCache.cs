@@ -92,7 +92,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, TwoLevelCache 
     {
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
         var query = string.Join('&', http.Request.Query.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"));
-        var permissions = string.Join(',', http.User.FindAll(SlicesClaims.Permission).Select(c => c.Value).Order(StringComparer.Ordinal));
+        var permissions = http.User.PermissionList();
         if (perCaller) permissions += $"\n{http.User.Value(SlicesClaims.ActorType)}:{http.User.Value(SlicesClaims.Subject)}";
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{route}\n{http.Request.Path}\n{query}\n{permissions}")));
         return $"response:{digest}";
