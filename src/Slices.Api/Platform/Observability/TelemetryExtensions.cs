@@ -10,11 +10,16 @@ namespace Slices.Api.Platform.Observability;
 
 public static class TelemetryExtensions
 {
-    /// <summary>The meters served at /metrics besides ASP.NET Core's, HttpClient's and the runtime's.</summary>
+    /// <summary>
+    /// The meters served at /metrics besides HttpClient's and the runtime's. Of ASP.NET Core's, requests (Hosting),
+    /// connections (Kestrel) and unhandled exceptions (Diagnostics); not Routing's match counter or RateLimiting's
+    /// lease counters and histogram, which cost every request several updates to repeat what the request duration's
+    /// route and status tags and slices.rate_limit.rejections already say.
+    /// </summary>
     private static readonly string[] Meters =
     [
         "Npgsql", Redis.RedisMetrics.Meter.Name, BusinessMetrics.Meter.Name, RateLimiting.RateLimitGate.Meter.Name, Outbox.OutboxWorker.Meter.Name, Caching.CacheMetrics.Meter.Name, Jobs.JobMetrics.Meter.Name, Features.Webhooks.WebhookDispatcher.Meter.Name,
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics",
     ];
 
     /// <summary>
@@ -33,7 +38,7 @@ public static class TelemetryExtensions
                 .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
             .WithMetrics(m =>
             {
-                m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddMeter(Meters).AddPrometheusExporter();
+                m.AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddMeter(Meters).AddPrometheusExporter();
                 if (otlp) m.AddOtlpExporter();
             });
         // Spans cost on every request and every command: they are made only when something will receive them.
