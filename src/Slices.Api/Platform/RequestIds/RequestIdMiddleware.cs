@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Serilog.Context;
+using Serilog.Core.Enrichers;
 using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.RequestIds;
@@ -29,8 +30,8 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
             return Task.CompletedTask;
         });
 
-        using (LogContext.PushProperty("RequestId", id))
-        using (LogContext.PushProperty("TraceId", Activity.Current?.TraceId.ToString()))
+        // Both in one push: each push is a write to the async context, allocated anew.
+        using (LogContext.Push(new PropertyEnricher("RequestId", id), new PropertyEnricher("TraceId", Activity.Current?.TraceId.ToString())))
         {
             await next(context);
         }
