@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Serilog;
-using Serilog.Events;
 using Serilog.Formatting.Compact;
-using Slices.Api.Platform.Auth;
 
 namespace Slices.Api.Platform.Observability;
 
@@ -30,27 +28,8 @@ public static class LoggingExtensions
         TraceIds.EnsureForEveryRequest();
     }
 
-    /// <summary>
-    /// One completion line per request: method, route template, status, elapsed ms, request id, trace id, and the
-    /// caller (practice, user or API key id) when authenticated. Never bodies, query strings or tokens.
-    /// </summary>
-    public static void UseRequestLogging(this WebApplication app) => app.UseSerilogRequestLogging(o =>
-    {
-        // This app's own logger, not Serilog's static one (which belongs to whichever host set it last).
-        o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-        o.MessageTemplate = "HTTP {RequestMethod:l} {RouteTemplate:l} responded {StatusCode} in {Elapsed:0.0} ms";
-        o.IncludeQueryInRequestPath = false;
-        o.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
-        o.EnrichDiagnosticContext = (diagnostics, context) =>
-        {
-            diagnostics.Set("RouteTemplate", RouteTemplate(context));
-            diagnostics.Set("RequestId", context.TraceIdentifier);
-            diagnostics.Set("TraceId", Activity.Current?.TraceId.ToString());
-            diagnostics.Set("PracticeId", context.User.Value(SlicesClaims.Practice));
-            diagnostics.Set("ActorType", context.User.Value(SlicesClaims.ActorType) ?? "anonymous");
-            diagnostics.Set("ActorId", context.User.Value(SlicesClaims.Subject));
-        };
-    });
+    /// <summary>One completion line per request (<see cref="RequestCompletionLog"/>).</summary>
+    public static void UseRequestLogging(this WebApplication app) => app.UseMiddleware<RequestCompletionLog>();
 
     private const string RouteKey = "slices.route";
 
