@@ -9,7 +9,7 @@ internal sealed class DeprecationMiddleware(RequestDelegate next, ApiOptions opt
     {
         if (options.Deprecations.Count > 0
             && context.GetEndpoint() is RouteEndpoint endpoint
-            && options.Find(context.Request.Method, "/" + endpoint.RoutePattern.RawText?.TrimStart('/')) is { } deprecation)
+            && options.Find(context.Request.Method, Observability.RouteNames.Of(endpoint).Template) is { } deprecation)
         {
             var headers = context.Response.Headers;
             headers["Deprecation"] = $"@{deprecation.Since!.Value.ToUnixTimeSeconds()}";

@@ -44,9 +44,9 @@ public static class LoggingExtensions
     {
         if (context.GetEndpoint() is RouteEndpoint route)
         {
-            var template = "/" + route.RoutePattern.RawText?.TrimStart('/');
-            context.Items[RouteKey] = template;
-            Activity.Current?.SetTag(SliceTag, $"{context.Request.Method} {template}");
+            var names = RouteNames.Of(route);
+            context.Items[RouteKey] = names.Template;
+            Activity.Current?.SetTag(SliceTag, names.Slice(context.Request.Method));
         }
         return next(context);
     });
@@ -55,5 +55,5 @@ public static class LoggingExtensions
 
     private static string RouteTemplate(HttpContext context) =>
         context.Items[RouteKey] as string
-        ?? (context.GetEndpoint() is RouteEndpoint route ? "/" + route.RoutePattern.RawText?.TrimStart('/') : "(unmatched)");
+        ?? (context.GetEndpoint() is RouteEndpoint route ? RouteNames.Of(route).Template : "(unmatched)");
 }
