@@ -67,7 +67,7 @@ public static class PhiAccessLog
     public static async Task<(T? Value, CacheOutcome Outcome)> ReadOneCachedAsync<T>(Database.Db db, TwoLevelCache cache, HttpContext http, Guid practiceId,
         string read, Guid id, string resourceType, string patientColumn, Func<T, Guid> patientOf, CancellationToken ct) where T : class
     {
-        var (value, outcome) = await CachedAndLoggedAsync(cache, http, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf($"{resourceType}/{id}"),
+        var (value, outcome) = await CachedAndLoggedAsync(cache, http, CacheArea.Patients, practiceId, $"{resourceType}:{id}", CacheInvalidation.TagsOf(resourceType, id),
             loadCt => ReadOneAsync<T>(db, http, practiceId, read, id, resourceType, patientColumn, loadCt),
             found => LogShownAsync(http, practiceId, "read", resourceType, [(id, patientOf(found))], ct), ct);
         return (value, outcome);
@@ -107,11 +107,11 @@ public static class PhiAccessLog
     // A read cancelled while it waits is not shown; its row may still be written, which errs on the safe side.
     private static Task LogShownAsync(HttpContext http, Guid practiceId, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records, CancellationToken ct)
     {
-        var shown = records.Distinct().ToList();
-        if (shown.Count == 0) return Task.CompletedTask;
+        (Guid Record, Guid Patient)[] shown = [.. records.Distinct()];
+        if (shown.Length == 0) return Task.CompletedTask;
         var actor = Actor.Of(http);
         return http.RequestServices.GetRequiredService<AccessLogWriter>().WriteAsync(new AccessLogEntry(practiceId, actor.Type, actor.ActorId, action, resourceType,
-            actor.RequestId, http.Connection.RemoteIpAddress?.ToString(), [.. shown.Select(r => r.Record)], [.. shown.Select(r => r.Patient)])).WaitAsync(ct);
+            actor.RequestId, http.Connection.RemoteIpAddress?.ToString(), Array.ConvertAll(shown, r => r.Record), Array.ConvertAll(shown, r => r.Patient))).WaitAsync(ct);
     }
 
     private static DynamicParameters? LogParameters(HttpContext http, string action, string resourceType, IEnumerable<(Guid Record, Guid Patient)> records)

@@ -15,6 +15,9 @@ public sealed class CacheInvalidation(TwoLevelCache cache, IConnectionMultiplexe
     /// <summary>The tags an entry read from <paramref name="stream"/> carries: the stream and its kind.</summary>
     public static string[] TagsOf(string stream) => [stream, KindOf(stream)];
 
+    /// <summary>The tags of the stream of one record of <paramref name="kind"/>.</summary>
+    public static string[] TagsOf(string kind, Guid id) => [$"{kind}/{id}", kind];
+
     public static string KindOf(string stream) => stream.Split('/', 2)[0];
 
     public static string Message(Guid practiceId, IEnumerable<string> tags) => $"{practiceId:N} {string.Join(' ', tags)}";

@@ -11,7 +11,7 @@ public sealed record CacheLookup(string Kind, string? IdRouteValue)
     /// <summary>The tags, or null when the route's id is not a GUID (the endpoint answers that itself).</summary>
     public IReadOnlyList<string>? TagsFor(HttpContext http) =>
         IdRouteValue is null ? [Kind]
-        : Guid.TryParse(http.Request.RouteValues[IdRouteValue] as string, out var id) ? CacheInvalidation.TagsOf($"{Kind}/{id}") : null;
+        : Guid.TryParse(http.Request.RouteValues[IdRouteValue] as string, out var id) ? CacheInvalidation.TagsOf(Kind, id) : null;
 }
 
 public static class CacheLookups

@@ -52,7 +52,10 @@ public sealed class TwoLevelCache : IDisposable
         return #KEYS
         """;
 
-    private sealed record EarlyLookup(RedisKey[] Keys, Task<RedisValue[]> Values);
+    private sealed record EarlyLookup(Guid PracticeId, IReadOnlyList<string> Tags, RedisKey[] Keys, Task<RedisValue[]> Values)
+    {
+        public bool Of(Guid practiceId, IReadOnlyList<string> tags) => practiceId == PracticeId && Tags.SequenceEqual(tags, StringComparer.Ordinal);
+    }
 
     public TwoLevelCache(IConnectionMultiplexer redis, KeyRing keyRing, CacheOptions options, ILogger<TwoLevelCache> logger)
     {
@@ -82,7 +85,7 @@ public sealed class TwoLevelCache : IDisposable
         RedisKey[] keys = [.. tags.Select(t => GenerationKey(practiceId, t))];
         try
         {
-            http.Items[EarlyLookupKey] = new EarlyLookup(keys, redis.GetDatabase().StringGetAsync(keys).Unwatched());
+            http.Items[EarlyLookupKey] = new EarlyLookup(practiceId, tags, keys, redis.GetDatabase().StringGetAsync(keys).Unwatched());
         }
         catch (RedisException)
         {
@@ -98,9 +101,11 @@ public sealed class TwoLevelCache : IDisposable
         if (!options.Enabled) return (await load(ct), CacheOutcome.Bypass);
         var valueKey = ValueKey(area, practiceId, key);
         var local = _memory.Get<Local>(valueKey);
-        RedisKey[] keys = [.. local is null ? [(RedisKey)valueKey] : Array.Empty<RedisKey>(), .. tags.Select(t => GenerationKey(practiceId, t))];
+        var early = Sent(http, practiceId, tags);
+        var generationKeys = early?.Keys ?? [.. tags.Select(t => GenerationKey(practiceId, t))];
+        RedisKey[] keys = local is null ? [(RedisKey)valueKey, .. generationKeys] : generationKeys;
 
-        var got = await ReadAsync(keys, Sent(http, keys), ct);
+        var got = await ReadAsync(keys, local is null ? null : early?.Values, ct);
         if (got is null)
         {
             ForgetAllLocal();
@@ -133,10 +138,9 @@ public sealed class TwoLevelCache : IDisposable
         }
     }
 
-    /// <summary>The read <see cref="StartLookup"/> sent, when it is of exactly these keys (taken once).</summary>
-    private static Task<RedisValue[]>? Sent(HttpContext? http, RedisKey[] keys) =>
-        http is not null && http.Items.Remove(EarlyLookupKey, out var sent) && sent is EarlyLookup early && early.Keys.AsSpan().SequenceEqual(keys)
-            ? early.Values : null;
+    /// <summary>The read <see cref="StartLookup"/> sent, when it is of exactly these tags (taken once).</summary>
+    private static EarlyLookup? Sent(HttpContext? http, Guid practiceId, IReadOnlyList<string> tags) =>
+        http is not null && http.Items.Remove(EarlyLookupKey, out var sent) && sent is EarlyLookup early && early.Of(practiceId, tags) ? early : null;
 
     /// <summary>The keys' values (from the read already sent, if any), or null when Redis is down or slower than Cache:RedisTimeoutMs.</summary>
     private async Task<RedisValue[]?> ReadAsync(RedisKey[] keys, Task<RedisValue[]>? sent, CancellationToken ct)
