@@ -68,7 +68,7 @@ public sealed class Sessions(Db db, IConnectionMultiplexer redis, AuthOptions op
         try
         {
             var value = await Redis.RedisMetrics.TimeAsync("session_read", redis.GetDatabase().StringGetAsync(Key(practiceId, sessionId)));
-            return value.HasValue ? JsonSerializer.Deserialize<SessionRow>((string)value!) : null;
+            return value.HasValue ? JsonSerializer.Deserialize<SessionRow>(((ReadOnlyMemory<byte>)value).Span) : null; // the UTF-8 as read, not a string of it
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
