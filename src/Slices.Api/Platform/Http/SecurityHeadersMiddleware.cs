@@ -33,11 +33,12 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         headers.ContentSecurityPolicy = jobs ? JobsPolicy : ApiPolicy;
         if (jobs || context.Request.Path.StartsWithSegments("/api"))
         {
-            context.Response.OnStarting(() =>
+            context.Response.OnStarting(static state =>
             {
-                if (string.IsNullOrEmpty(context.Response.Headers.CacheControl)) context.Response.Headers.CacheControl = "no-store";
+                var headers = ((HttpResponse)state).Headers;
+                if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
                 return Task.CompletedTask;
-            });
+            }, context.Response);
         }
         return next(context);
     }

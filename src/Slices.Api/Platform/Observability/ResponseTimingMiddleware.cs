@@ -9,13 +9,14 @@ internal sealed class ResponseTimingMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        context.Response.OnStarting(() =>
+        context.Response.OnStarting(static state =>
         {
+            var (response, started) = ((HttpResponse, long))state;
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
-            context.Response.Headers["X-Response-Time"] = $"{ms}ms";
-            context.Response.Headers.Append("Server-Timing", $"app;dur={ms}");
+            response.Headers["X-Response-Time"] = $"{ms}ms";
+            response.Headers.Append("Server-Timing", $"app;dur={ms}");
             return Task.CompletedTask;
-        });
+        }, (context.Response, started));
         return next(context);
     }
 }

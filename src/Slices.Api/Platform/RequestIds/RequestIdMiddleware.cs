@@ -24,11 +24,12 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         var id = incoming.Count == 1 && IsWellFormed(incoming[0]) ? incoming[0]! : Ids.NewV7().ToString();
         context.TraceIdentifier = id;
         Activity.Current?.SetTag(SpanTag, id); // on the request's span, whichever tracer exports it
-        context.Response.OnStarting(() =>
+        context.Response.OnStarting(static state =>
         {
-            context.Response.Headers[Header] = id;
+            var context = (HttpContext)state;
+            context.Response.Headers[Header] = context.TraceIdentifier;
             return Task.CompletedTask;
-        });
+        }, context);
 
         // Both in one push: each push is a write to the async context, allocated anew.
         using (LogContext.Push(new PropertyEnricher("RequestId", id), new PropertyEnricher("TraceId", Activity.Current?.TraceId.ToString())))
