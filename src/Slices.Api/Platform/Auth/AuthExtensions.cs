@@ -69,13 +69,14 @@ public static class AuthExtensions
     /// <summary>A valid signature is not enough: the session must still be alive, and the role is read from it, not from the token.</summary>
     private static async Task CheckSessionAsync(TokenValidatedContext context)
     {
-        var principal = context.Principal!;
-        if (!Guid.TryParse(principal.FindFirstValue(SlicesClaims.Practice), out var practiceId) || principal.SessionId() is not { } sessionId)
+        var token = (ClaimsIdentity)context.Principal!.Identity!;
+        var ids = TokenIds.Of(token);
+        if (ids is not { PracticeId: { } practiceId, SessionId: { } sessionId })
         {
             context.Fail("The token has no practice or session.");
             return;
         }
-        context.HttpContext.RequestServices.GetRequiredService<SlicesRateLimiter>().StartUserCount(context.HttpContext, principal.FindFirstValue(SlicesClaims.Subject));
+        context.HttpContext.RequestServices.GetRequiredService<SlicesRateLimiter>().StartUserCount(context.HttpContext, ids.Subject);
         context.HttpContext.RequestServices.GetRequiredService<TwoLevelCache>().StartLookup(context.HttpContext, practiceId);
         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
         if (await sessions.CheckAsync(practiceId, sessionId, context.HttpContext.RequestAborted) is not { } session)
@@ -85,6 +86,6 @@ public static class AuthExtensions
         }
         var via = context.HttpContext.Items[SlicesClaims.Via] as string ?? "bearer";
         var isOperator = context.HttpContext.RequestServices.GetRequiredService<OperatorOptions>().IsOperator(practiceId, session.Role);
-        context.Principal = SessionPrincipals.For((ClaimsIdentity)principal.Identity!, new SessionGrant(session.Role, via, session.MfaPending, isOperator));
+        context.Principal = SessionPrincipals.For(token, new SessionGrant(session.Role, via, session.MfaPending, isOperator));
     }
 }
