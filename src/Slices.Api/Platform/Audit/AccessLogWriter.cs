@@ -35,6 +35,16 @@ public sealed class AccessLogWriter(Database.Db db)
         SELECT practice_id, id, patient_ids FROM logged WHERE patient_id IS NULL
         """;
 
+    // The common case, reads of one record each (a cached patient, note or prescription), without the slicing above:
+    // starting up the general statement's window, CTEs and second insert was 8 % of PostgreSQL's CPU under cached
+    // patient reads (perf).
+    private const string InsertOneRecordEach = """
+        INSERT INTO phi_access_log (practice_id, actor_type, actor_id, action, resource_type, resource_ids, patient_ids, patient_id, request_id, client_ip)
+        SELECT current_tenant(), actor_type, actor_id, action, resource_type, ARRAY[record], ARRAY[patient], patient, request_id, client_ip
+        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]::inet[], $7::uuid[], $8::uuid[])
+             AS r(actor_type, actor_id, action, resource_type, request_id, client_ip, record, patient)
+        """;
+
     private readonly ConcurrentQueue<(AccessLogEntry Entry, TaskCompletionSource Written)> _queue = new();
     private int _writing;
 
@@ -82,26 +92,43 @@ public sealed class AccessLogWriter(Database.Db db)
             var tenant = new NpgsqlBatchCommand("SELECT set_config('app.tenant_id', $1, true)");
             tenant.Parameters.Add(new NpgsqlParameter { Value = practice.Key.ToString() });
             batch.BatchCommands.Add(tenant);
-            batch.BatchCommands.Add(InsertOf([.. practice]));
+            if (practice.Where(e => e.Records.Length == 1).ToList() is { Count: > 0 } single) batch.BatchCommands.Add(InsertOneRecordEachOf(single));
+            if (practice.Where(e => e.Records.Length != 1).ToList() is { Count: > 0 } several) batch.BatchCommands.Add(InsertOf(several));
         }
         await batch.ExecuteNonQueryAsync(); // one implicit transaction: every practice's rows commit together
     }
 
     private static NpgsqlBatchCommand InsertOf(IReadOnlyList<AccessLogEntry> reads)
     {
-        var insert = new NpgsqlBatchCommand(Insert);
-        Add(reads.Select(r => r.ActorType).ToArray(), NpgsqlDbType.Text);
-        Add(reads.Select(r => r.ActorId).ToArray(), NpgsqlDbType.Uuid);
-        Add(reads.Select(r => r.Action).ToArray(), NpgsqlDbType.Text);
-        Add(reads.Select(r => r.ResourceType).ToArray(), NpgsqlDbType.Text);
-        Add(reads.Select(r => r.RequestId).ToArray(), NpgsqlDbType.Text);
-        Add(reads.Select(r => r.ClientIp).ToArray(), NpgsqlDbType.Text);
-        Add(reads.Select(r => r.Patients.Distinct().Count() == 1 ? r.Patients[0] : (Guid?)null).ToArray(), NpgsqlDbType.Uuid);
-        Add(reads.Select(r => r.Records.Length).ToArray(), NpgsqlDbType.Integer);
-        Add(reads.SelectMany(r => r.Records).ToArray(), NpgsqlDbType.Uuid);
-        Add(reads.SelectMany(r => r.Patients).ToArray(), NpgsqlDbType.Uuid);
+        var insert = WhoAndWhence(Insert, reads);
+        Add(insert, reads.Select(r => r.Patients.Distinct().Count() == 1 ? r.Patients[0] : (Guid?)null).ToArray(), NpgsqlDbType.Uuid);
+        Add(insert, reads.Select(r => r.Records.Length).ToArray(), NpgsqlDbType.Integer);
+        Add(insert, reads.SelectMany(r => r.Records).ToArray(), NpgsqlDbType.Uuid);
+        Add(insert, reads.SelectMany(r => r.Patients).ToArray(), NpgsqlDbType.Uuid);
         return insert;
-
-        void Add(object values, NpgsqlDbType type) => insert.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type });
     }
+
+    private static NpgsqlBatchCommand InsertOneRecordEachOf(IReadOnlyList<AccessLogEntry> reads)
+    {
+        var insert = WhoAndWhence(InsertOneRecordEach, reads);
+        Add(insert, reads.Select(r => r.Records[0]).ToArray(), NpgsqlDbType.Uuid);
+        Add(insert, reads.Select(r => r.Patients[0]).ToArray(), NpgsqlDbType.Uuid);
+        return insert;
+    }
+
+    // The first six parameters of both statements: who read, what kind of read, and the request it came in.
+    private static NpgsqlBatchCommand WhoAndWhence(string sql, IReadOnlyList<AccessLogEntry> reads)
+    {
+        var insert = new NpgsqlBatchCommand(sql);
+        Add(insert, reads.Select(r => r.ActorType).ToArray(), NpgsqlDbType.Text);
+        Add(insert, reads.Select(r => r.ActorId).ToArray(), NpgsqlDbType.Uuid);
+        Add(insert, reads.Select(r => r.Action).ToArray(), NpgsqlDbType.Text);
+        Add(insert, reads.Select(r => r.ResourceType).ToArray(), NpgsqlDbType.Text);
+        Add(insert, reads.Select(r => r.RequestId).ToArray(), NpgsqlDbType.Text);
+        Add(insert, reads.Select(r => r.ClientIp).ToArray(), NpgsqlDbType.Text);
+        return insert;
+    }
+
+    private static void Add(NpgsqlBatchCommand command, object values, NpgsqlDbType type) =>
+        command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type });
 }
