@@ -51,8 +51,8 @@ public sealed class ApiKeyAuthentication(
         {
             new Claim(SlicesClaims.Subject, keyId.ToString()),
             new Claim(SlicesClaims.Practice, practiceId.ToString()),
-            new Claim(SlicesClaims.ActorType, "api_key"),
-            new Claim(SlicesClaims.Via, "api_key"),
+            new Claim(SlicesClaims.ActorType, Actor.ApiKeyType),
+            new Claim(SlicesClaims.Via, Actor.ApiKeyType),
         };
         claims.AddRange(valid.Scopes.Select(s => new Claim(SlicesClaims.Permission, s)));
         if (valid.RateLimit is { } limit) claims.Add(new Claim(SlicesClaims.RateLimit, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));

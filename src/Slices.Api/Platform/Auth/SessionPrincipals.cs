@@ -36,7 +36,7 @@ public static class SessionPrincipals
     private static ClaimsPrincipal Build(ClaimsIdentity token, SessionGrant grant)
     {
         var identity = token.Clone();
-        Add(SlicesClaims.ActorType, "user");
+        Add(SlicesClaims.ActorType, Actor.UserType);
         Add(SlicesClaims.Role, grant.Role);
         Add(SlicesClaims.Via, grant.Via);
         if (grant.MfaPending)

@@ -50,7 +50,7 @@ internal sealed class RequestCompletionLog(RequestDelegate next, Serilog.ILogger
             new("RequestId", new ScalarValue(context.TraceIdentifier)),
             new("TraceId", new ScalarValue(Activity.Current?.TraceId.ToString())),
             new("PracticeId", new ScalarValue(user.Value(SlicesClaims.Practice))),
-            new("ActorType", new ScalarValue(user.Value(SlicesClaims.ActorType) ?? "anonymous")),
+            new("ActorType", new ScalarValue(user.Value(SlicesClaims.ActorType) ?? Actor.AnonymousType)),
             new("ActorId", new ScalarValue(user.Value(SlicesClaims.Subject))),
         ];
         _logger.Write(new LogEvent(DateTimeOffset.Now, level, exception, Template, properties));

@@ -30,7 +30,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         var user = context.User;
         var early = context.Items.Remove(EarlyCountKey, out var started) && started is EarlyCount { } e
-            && user.Value(SlicesClaims.ActorType) == "user" && user.Value(SlicesClaims.Subject) == e.Subject ? e.Check : null;
+            && user.Value(SlicesClaims.ActorType) == Actor.UserType && user.Value(SlicesClaims.Subject) == e.Subject ? e.Check : null;
         Decision decision;
         if (early is not null) decision = await gate.DecideAsync(early);
         else
@@ -93,9 +93,9 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     private static (string Partition, int? Limit) PartitionOf(ClaimsPrincipal user, HttpContext context) =>
         user.Value(SlicesClaims.ActorType) switch
         {
-            "api_key" => ($"key:{user.Value(SlicesClaims.Subject)}",
+            Actor.ApiKeyType => ($"key:{user.Value(SlicesClaims.Subject)}",
                 int.TryParse(user.Value(SlicesClaims.RateLimit), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null),
-            "user" => (UserPartition(user.Value(SlicesClaims.Subject)), null),
+            Actor.UserType => (UserPartition(user.Value(SlicesClaims.Subject)), null),
             _ => ($"ip:{context.Connection.RemoteIpAddress}", null),
         };
 
