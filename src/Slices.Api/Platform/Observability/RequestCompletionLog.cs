@@ -40,6 +40,7 @@ internal sealed class RequestCompletionLog(RequestDelegate next, Serilog.ILogger
         var level = exception is not null || status >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
         if (!_logger.IsEnabled(level)) return false;
         var user = context.User;
+        // RequestId and TraceId come from the log context that RequestIdMiddleware, outside this one, pushes for every line.
         LogEventProperty[] properties =
         [
             new("RequestMethod", new ScalarValue(context.Request.Method)),
@@ -47,8 +48,6 @@ internal sealed class RequestCompletionLog(RequestDelegate next, Serilog.ILogger
             new("RequestPath", new ScalarValue(context.Request.Path.Value)),
             new("StatusCode", new ScalarValue(status)),
             new("Elapsed", new ScalarValue(Stopwatch.GetElapsedTime(started).TotalMilliseconds)),
-            new("RequestId", new ScalarValue(context.TraceIdentifier)),
-            new("TraceId", new ScalarValue(Activity.Current?.TraceId.ToString())),
             new("PracticeId", new ScalarValue(user.Value(SlicesClaims.Practice))),
             new("ActorType", new ScalarValue(user.Value(SlicesClaims.ActorType) ?? Actor.AnonymousType)),
             new("ActorId", new ScalarValue(user.Value(SlicesClaims.Subject))),
