@@ -6,7 +6,16 @@ using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
 
+/// <summary>
+/// Sentry's SDK is process-wide: while this class's app has it started, a server error in any other test's app is
+/// sent to this fake server too (ProblemDetailsTests' failing probe names a patient in its exception message, on
+/// purpose). These tests read everything the server received, so they run alone.
+/// </summary>
+[CollectionDefinition(nameof(SentryTests), DisableParallelization = true)]
+public sealed class SentryCollection;
+
 /// <summary>What reaches Sentry, received by a fake ingestion server: every server error once, tagged, and no PHI.</summary>
+[Collection(nameof(SentryTests))]
 public sealed class SentryTests(SentryTests.App app) : IClassFixture<SentryTests.App>
 {
     public const string Release = "test-release-7f3a2c1";
