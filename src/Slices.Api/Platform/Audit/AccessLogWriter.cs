@@ -92,8 +92,10 @@ public sealed class AccessLogWriter(Database.Db db)
             var tenant = new NpgsqlBatchCommand("SELECT set_config('app.tenant_id', $1, true)");
             tenant.Parameters.Add(new NpgsqlParameter { Value = practice.Key.ToString() });
             batch.BatchCommands.Add(tenant);
-            if (practice.Where(e => e.Records.Length == 1).ToList() is { Count: > 0 } single) batch.BatchCommands.Add(InsertOneRecordEachOf(single));
-            if (practice.Where(e => e.Records.Length != 1).ToList() is { Count: > 0 } several) batch.BatchCommands.Add(InsertOf(several));
+            List<AccessLogEntry> single = [], several = [];
+            foreach (var entry in practice) (entry.Records.Length == 1 ? single : several).Add(entry);
+            if (single.Count > 0) batch.BatchCommands.Add(InsertOneRecordEachOf(single));
+            if (several.Count > 0) batch.BatchCommands.Add(InsertOf(several));
         }
         await batch.ExecuteNonQueryAsync(); // one implicit transaction: every practice's rows commit together
     }
