@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -45,14 +46,14 @@ public sealed class AccessLogWriter(Database.Db db)
              AS r(actor_type, actor_id, action, resource_type, request_id, client_ip, record, patient)
         """;
 
-    private readonly ConcurrentQueue<(AccessLogEntry Entry, TaskCompletionSource Written)> _queue = new();
+    private readonly ConcurrentQueue<(AccessLogEntry Entry, TaskCompletionSource Written, long QueuedAt)> _queue = new();
     private int _writing;
 
     /// <summary>Completes once the entry's row has committed.</summary>
     public Task WriteAsync(AccessLogEntry entry)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Enqueue((entry, written));
+        _queue.Enqueue((entry, written, Stopwatch.GetTimestamp()));
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
             using (ExecutionContext.SuppressFlow()) _ = Task.Run(WriteQueuedAsync); // not on the first reader's trace or log scope
         return written.Task;
@@ -62,7 +63,7 @@ public sealed class AccessLogWriter(Database.Db db)
     {
         while (true)
         {
-            var rows = new List<(AccessLogEntry Entry, TaskCompletionSource Written)>();
+            var rows = new List<(AccessLogEntry Entry, TaskCompletionSource Written, long QueuedAt)>();
             while (rows.Count < MaxRows && _queue.TryDequeue(out var row)) rows.Add(row);
             if (rows.Count == 0)
             {
@@ -71,14 +72,23 @@ public sealed class AccessLogWriter(Database.Db db)
                 if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0) return;
                 continue;
             }
+            var started = Stopwatch.GetTimestamp();
+            Exception? failed = null;
             try
             {
                 await WriteAsync(rows.Select(r => r.Entry));
-                foreach (var (_, written) in rows) written.SetResult();
             }
             catch (Exception e)
             {
-                foreach (var (_, written) in rows) written.SetException(e);
+                failed = e;
+            }
+            var ended = Stopwatch.GetTimestamp();
+            AccessLogMetrics.Written(started, ended, rows.Count);
+            foreach (var (_, written, queuedAt) in rows)
+            {
+                AccessLogMetrics.Waited(queuedAt, ended);
+                if (failed is null) written.SetResult();
+                else written.SetException(failed);
             }
         }
     }
