@@ -47,6 +47,9 @@ public static class BenchScenario
         // at --connections, a request that found them all busy waited in the runner, and that wait counted as latency.
         using var productArrivals = Client(options.BaseUrl, ArrivalConnections, session.AccessToken);
         using var baselineArrivals = Client(new Uri(baselineUrl), ArrivalConnections, null);
+        using var otherArrivals = other is null ? null : Client(new Uri(otherUrl!), ArrivalConnections, session.AccessToken);
+        // p99 over one 10 s run moves with the host's hiccups; more rounds give the median run of each.
+        var fixedRounds = options.Int("fixed-rounds", 1);
 
         var rows = new List<object>();
         Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, B+limiter, {(other is null ? "P" : $"then P and {otherName}, each first in every other round")})");
@@ -74,9 +77,19 @@ public static class BenchScenario
             // Their connections opened beforehand, so the percentiles are the server's, not a burst of TCP handshakes.
             await Drive.ClosedLoopAsync(baselineArrivals, i => Get(target.Baseline(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
             await Drive.ClosedLoopAsync(productArrivals, i => Get(target.Product(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
-            var bLatency = await Drive.OpenLoopAsync(baselineArrivals, i => Get(target.Baseline(i)), rate, runFor, bare);
-            var pLatency = await Drive.OpenLoopAsync(productArrivals, i => Get(target.Product(i)), rate, runFor, api);
-            var errors = b.Concat(r).Concat(p).Concat(o).Sum(x => x.Errors) + bLatency.Errors + pLatency.Errors;
+            if (otherArrivals is not null) await Drive.ClosedLoopAsync(otherArrivals, i => Get(target.Product(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
+            var (bl, pl, ol) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
+            for (var round = 0; round < fixedRounds; round++)
+            {
+                bl.Add(await Drive.OpenLoopAsync(baselineArrivals, i => Get(target.Baseline(i)), rate, runFor, bare));
+                async Task OtherArrives() => ol.Add(await Drive.OpenLoopAsync(otherArrivals!, i => Get(target.Product(i)), rate, runFor, otherMeter));
+                var otherFirst = otherArrivals is not null && round % 2 == 1;
+                if (otherFirst) await OtherArrives();
+                pl.Add(await Drive.OpenLoopAsync(productArrivals, i => Get(target.Product(i)), rate, runFor, api));
+                if (otherArrivals is not null && !otherFirst) await OtherArrives();
+            }
+            var (bLatency, pLatency) = (MedianRun(bl), MedianRun(pl));
+            var errors = b.Concat(r).Concat(p).Concat(o).Concat(bl).Concat(pl).Concat(ol).Sum(x => x.Errors);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Kb(p),7} {Kb(b),7} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
             object? against = null;
@@ -84,8 +97,8 @@ public static class BenchScenario
             {
                 var (oRate, oCpu, pCpu) = (Median(o, x => x.PerSecond), Median(o, x => x.CpuMicrosPerRequest ?? 0), Median(p, x => x.CpuMicrosPerRequest ?? 0));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {otherName}: {oRate:F0}/s, ratio {oRate / bRate:F2}, {oCpu:F0} µs; this build does {pRate / oRate:P0} of its throughput at {pCpu / oCpu:P0} of its CPU per request, allocating {Kb(p)} KB per request against {Kb(o)} (runs: {Rates(p)} against {Rates(o)})"));
-                against = new { Label = otherName, PerSecond = Math.Round(oRate), Ratio = Math.Round(oRate / bRate, 3), CpuMicrosPerRequest = Math.Round(oCpu), Runs = o };
+                    $"  {otherName}: {oRate:F0}/s, ratio {oRate / bRate:F2}, {oCpu:F0} µs; this build does {pRate / oRate:P0} of its throughput at {pCpu / oCpu:P0} of its CPU per request, allocating {Kb(p)} KB per request against {Kb(o)} (runs: {Rates(p)} against {Rates(o)}); at the fixed rate p50/p95/p99 {Triple(MedianRun(ol))} ms against this build's {Triple(pLatency)} (p99 of each run: {P99s(pl)} against {P99s(ol)})"));
+                against = new { Label = otherName, PerSecond = Math.Round(oRate), Ratio = Math.Round(oRate / bRate, 3), CpuMicrosPerRequest = Math.Round(oCpu), Runs = o, FixedRate = MedianRun(ol), FixedRateRuns = ol };
             }
             rows.Add(new
             {
@@ -104,6 +117,7 @@ public static class BenchScenario
                 FixedRatePerSecond = Math.Round(rate),
                 Baseline = bLatency,
                 Product = pLatency,
+                FixedRateRuns = new { Baseline = bl, Product = pl },
                 Errors = errors,
                 Against = against,
             });
@@ -242,6 +256,11 @@ public static class BenchScenario
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", practice.Token);
         return request;
     }
+
+    /// <summary>The fixed-rate run with the median p99 (its other percentiles with it).</summary>
+    private static RunResult MedianRun(List<RunResult> runs) => runs.OrderBy(r => r.P99Ms).ElementAt(runs.Count / 2);
+
+    private static string P99s(IEnumerable<RunResult> runs) => string.Join(" ", runs.Select(x => x.P99Ms.ToString("F1", CultureInfo.InvariantCulture)));
 
     private static double Median(List<RunResult> runs, Func<RunResult, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
 
