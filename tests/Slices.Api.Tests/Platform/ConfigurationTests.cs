@@ -34,6 +34,7 @@ public sealed partial class ConfigurationTests
             ["Cors__AllowedOrigins__1"] = "https://app.clinic.example/login",
             ["Http__TrustedProxies__0"] = "proxy.internal",
             ["Https__HstsMaxAgeSeconds"] = "3600",
+            ["RateLimiting__LeasePercent"] = "50",
         });
 
         Assert.Equal(2, exitCode);
@@ -46,7 +47,8 @@ public sealed partial class ConfigurationTests
         Assert.Contains("Cors__AllowedOrigins (Cors:AllowedOrigins): 'https://app.clinic.example/login' is not an origin", stderr, StringComparison.Ordinal);
         Assert.Contains("Http__TrustedProxies (Http:TrustedProxies): 'proxy.internal' is not an IP address or CIDR network", stderr, StringComparison.Ordinal);
         Assert.Contains("Https__HstsMaxAgeSeconds (Https:HstsMaxAgeSeconds): must be between 31536000", stderr, StringComparison.Ordinal);
-        Assert.Contains("9 configuration problem(s)", stderr, StringComparison.Ordinal);
+        Assert.Contains("RateLimiting__LeasePercent (RateLimiting:LeasePercent): must be between 0 and 10", stderr, StringComparison.Ordinal);
+        Assert.Contains("10 configuration problem(s)", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("lots", stderr, StringComparison.Ordinal);
     }

@@ -126,6 +126,57 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task A_busy_client_counts_against_a_lease_of_permits_yet_is_admitted_exactly_to_its_limit()
+    {
+        await using var app = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "100";
+            s["RateLimiting:WindowSeconds"] = "3600";
+            s["RateLimiting:LeasePercent"] = "10"; // ten permits from Redis at a time
+        });
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var index = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 101; i++) responses.Add(await admin.GetAsync("/api/v1/auth/me", Ct));
+
+        Assert.All(responses.Take(100), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(Enumerable.Range(0, 100).Reverse().Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            responses.Take(100).Select(r => RateLimitField(r, "r"))); // each request's exact place in the count
+        await responses[100].AssertProblemAsync(429);
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var counted = await redis.StringGetAsync($"slices:rl:default:user:{practice.AdminId}:{index}");
+        if (counted.IsNull) counted = await redis.StringGetAsync($"slices:rl:default:user:{practice.AdminId}:{index + 1}"); // the hour turned meanwhile
+        Assert.Equal(110, (long)counted); // eleven leases of ten, not 101 counts of one
+    }
+
+    [Fact]
+    public async Task Two_instances_leasing_permits_never_admit_more_than_the_limit_between_them()
+    {
+        await using var first = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "100";
+            s["RateLimiting:WindowSeconds"] = "3600";
+            s["RateLimiting:LeasePercent"] = "10";
+        });
+        await using var second = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:PermitLimit"] = "100";
+            s["RateLimiting:WindowSeconds"] = "3600";
+            s["RateLimiting:LeasePercent"] = "10";
+            s["REDIS_URL"] = first.Settings["REDIS_URL"];
+        });
+        var clients = new[] { first.CreateClient(), second.CreateClient() };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 160).Select(i => clients[i % 2].GetAsync("/api/v1/info", Ct)));
+
+        var admitted = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.InRange(admitted, 91, 100); // at most one lease (less its first permit) left unused on the other instance
+        Assert.Equal(160 - admitted, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task Sign_in_is_limited_per_account_even_from_many_addresses()
     {
         await using var app = await SlicesApp.StartAsync(s =>

@@ -8,8 +8,10 @@ using StackExchange.Redis;
 
 // Bare Kestrel, one NpgsqlDataSource with auto-prepared statements, no middleware: each route answers with the one
 // plain SELECT that returns the rows the product's endpoint returns (no tenant setting, no session, no access log).
-// Under /rl the same routes first make the product's rate-limit call to Redis, to price the limiter alone.
-//   BASELINE_DATABASE_URL (a role that bypasses row-level security), BASELINE_REDIS (host:port), PORT
+// Under /rl the same routes first make the product's rate-limit check (its default policy, one partition per practice
+// as the product's is per user), to price the limiter alone.
+//   BASELINE_DATABASE_URL (a role that bypasses row-level security), BASELINE_REDIS (host:port), PORT, and the
+//   product's RateLimiting__PermitLimit, __WindowSeconds and __LeasePercent
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8090"}");
@@ -24,7 +26,9 @@ var connection = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVar
 };
 await using var database = NpgsqlDataSource.Create(connection.ConnectionString);
 var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("BASELINE_REDIS") ?? "127.0.0.1:6379");
-var limiter = new WindowCounter(redis, TimeProvider.System);
+var limits = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+var gate = new RateLimitGate(new WindowCounter(redis, TimeProvider.System), redis, limits, app.Services.GetRequiredService<ILogger<RateLimitGate>>());
+var policy = LimitPolicies.Of(LimitPolicies.Default, limits);
 
 const string PatientById = $"SELECT {Patient.Columns} FROM patients WHERE practice_id = @practiceId AND id = @id";
 const string Search = $"""
@@ -44,21 +48,21 @@ foreach (var prefix in new[] { "", "/rl" })
     var limited = prefix.Length > 0;
     app.MapGet(prefix + "/patients/{practiceId:guid}/{id:guid}", async (Guid practiceId, Guid id) =>
     {
-        if (limited) await limiter.CountAsync("baseline", id.ToString(), TimeSpan.FromSeconds(60));
+        if (limited) await gate.CheckAsync(policy, $"practice:{practiceId}");
         await using var c = await database.OpenConnectionAsync();
         var patient = await c.QuerySingleOrDefaultAsync<Patient>(PatientById, new { practiceId, id });
         return patient is null ? Results.NotFound() : Results.Ok(patient);
     });
     app.MapGet(prefix + "/patients/{practiceId:guid}", async (Guid practiceId, string q) =>
     {
-        if (limited) await limiter.CountAsync("baseline", practiceId.ToString(), TimeSpan.FromSeconds(60));
+        if (limited) await gate.CheckAsync(policy, $"practice:{practiceId}");
         await using var c = await database.OpenConnectionAsync();
         var p = q.ToLowerInvariant();
         return Results.Ok(new { items = await c.QueryAsync<Patient>(Search, new { practiceId, prefix = p, prefixEnd = p + highest, q }) });
     });
     app.MapGet(prefix + "/appointments/{practiceId:guid}/{clinicianId:guid}", async (Guid practiceId, Guid clinicianId, DateTimeOffset from, DateTimeOffset to) =>
     {
-        if (limited) await limiter.CountAsync("baseline", clinicianId.ToString(), TimeSpan.FromSeconds(60));
+        if (limited) await gate.CheckAsync(policy, $"practice:{practiceId}");
         await using var c = await database.OpenConnectionAsync();
         return Results.Ok(new { items = await c.QueryAsync<Appointment>(Day, new { practiceId, clinicianId, from, to }) });
     });

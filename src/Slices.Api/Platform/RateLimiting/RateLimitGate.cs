@@ -30,7 +30,7 @@ public sealed class RateLimitGate(WindowCounter counter, IConnectionMultiplexer 
         SentCount? sent = null;
         try
         {
-            if (redis.IsConnected) sent = counter.Send(policy.Name, partition, policy.Window);
+            if (redis.IsConnected) sent = counter.Send(policy.Name, partition, policy.Window, LeaseSize(policy, limitOverride ?? policy.Limit));
         }
         catch (RedisException)
         {
@@ -38,6 +38,15 @@ public sealed class RateLimitGate(WindowCounter counter, IConnectionMultiplexer 
         }
         return new SentCheck(policy, partition, limitOverride ?? policy.Limit, sent);
     }
+
+    /// <summary>
+    /// How many permits an instance takes from Redis at once: RateLimiting:LeasePercent of the limit, at most 64, so a
+    /// busy client costs a round trip per lease, not per request. Fail-closed policies count every request in Redis.
+    /// </summary>
+    private int LeaseSize(RateLimitPolicy policy, int limit) =>
+        policy.FailClosed ? 1 : (int)Math.Clamp((long)limit * options.LeasePercent / 100, 1, MaxLease);
+
+    private const int MaxLease = 64;
 
     public async Task<Decision> DecideAsync(SentCheck check)
     {

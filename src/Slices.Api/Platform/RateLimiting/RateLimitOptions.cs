@@ -19,6 +19,13 @@ public sealed class RateLimitOptions : Settings
     public int AccountPermitLimit { get; set; } = 5;
     public int AccountWindowSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Each instance takes up to this percent of a client's default limit from Redis at once (at most 64 permits) and
+    /// counts them out itself. Permits an instance holds unused when the window ends are lost, so with n instances a
+    /// client may be refused up to (n - 1) times this percent short of its limit; never over it. 0 counts every request in Redis.
+    /// </summary>
+    public int LeasePercent { get; set; } = 1;
+
     /// <summary>With Redis away each instance limits on its own, to the limit divided by this.</summary>
     public int InstanceCount { get; set; } = 2;
 
@@ -29,6 +36,7 @@ public sealed class RateLimitOptions : Settings
             if (limit is < 1 or > 1_000_000) yield return SettingName.Problem($"RateLimiting:{name}PermitLimit", "must be between 1 and 1000000");
             if (window is < 1 or > 86_400) yield return SettingName.Problem($"RateLimiting:{name}WindowSeconds", "must be between 1 and 86400");
         }
+        if (LeasePercent is < 0 or > 10) yield return SettingName.Problem("RateLimiting:LeasePercent", "must be between 0 and 10");
         if (InstanceCount is < 1 or > 1000) yield return SettingName.Problem("RateLimiting:InstanceCount", "must be between 1 and 1000");
     }
 }

@@ -84,7 +84,7 @@ public sealed class SlicesRateLimiter(RateLimitGate gate, RateLimitOptions optio
     {
         if (context.Items.ContainsKey(EarlyCountKey)) return;
         var check = gate.Send(_default, UserPartition(subject));
-        check.Count?.Call.Unwatched(); // unread when the session has ended
+        if (check.Count is { StartedAt: not 0 } sent) sent.Call.Unwatched(); // unread when the session has ended
         context.Items[EarlyCountKey] = new EarlyCount(subject, check);
     }
 
