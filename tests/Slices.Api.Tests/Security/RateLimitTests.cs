@@ -106,20 +106,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Two_instances_sharing_redis_admit_exactly_the_limit_between_them()
     {
-        await using var first = await SlicesApp.StartAsync(s =>
-        {
-            s["RateLimiting:PermitLimit"] = "20";
-            s["RateLimiting:WindowSeconds"] = "3600";
-        });
-        await using var second = await SlicesApp.StartAsync(s =>
-        {
-            s["RateLimiting:PermitLimit"] = "20";
-            s["RateLimiting:WindowSeconds"] = "3600";
-            s["REDIS_URL"] = first.Settings["REDIS_URL"];
-        });
-        var clients = new[] { first.CreateClient(), second.CreateClient() };
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].GetAsync("/api/v1/info", Ct)));
+        var responses = await FromTwoInstancesAsync(30, s => s["RateLimiting:PermitLimit"] = "20");
 
         Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
@@ -154,22 +141,11 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Two_instances_leasing_permits_never_admit_more_than_the_limit_between_them()
     {
-        await using var first = await SlicesApp.StartAsync(s =>
+        var responses = await FromTwoInstancesAsync(160, s =>
         {
             s["RateLimiting:PermitLimit"] = "100";
-            s["RateLimiting:WindowSeconds"] = "3600";
             s["RateLimiting:LeasePercent"] = "10";
         });
-        await using var second = await SlicesApp.StartAsync(s =>
-        {
-            s["RateLimiting:PermitLimit"] = "100";
-            s["RateLimiting:WindowSeconds"] = "3600";
-            s["RateLimiting:LeasePercent"] = "10";
-            s["REDIS_URL"] = first.Settings["REDIS_URL"];
-        });
-        var clients = new[] { first.CreateClient(), second.CreateClient() };
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 160).Select(i => clients[i % 2].GetAsync("/api/v1/info", Ct)));
 
         var admitted = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
         Assert.InRange(admitted, 91, 100); // at most one lease (less its first permit) left unused on the other instance
@@ -256,6 +232,24 @@ public sealed class RateLimitTests
         info = await client.GetAsync("/api/v1/info", Ct);
         Assert.Equal("\"default\";q=1000;w=60", info.Headers.GetValues("RateLimit-Policy").Single());
         Assert.Equal("healthy", (await (await client.GetAsync("/api/health", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+    }
+
+    /// <summary>Sends that many anonymous requests at once, alternately to two instances sharing one Redis and the given limits (in an hour's window).</summary>
+    private static async Task<HttpResponseMessage[]> FromTwoInstancesAsync(int requests, Action<Dictionary<string, string?>> limits)
+    {
+        await using var first = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:WindowSeconds"] = "3600";
+            limits(s);
+        });
+        await using var second = await SlicesApp.StartAsync(s =>
+        {
+            s["RateLimiting:WindowSeconds"] = "3600";
+            limits(s);
+            s["REDIS_URL"] = first.Settings["REDIS_URL"];
+        });
+        var clients = new[] { first.CreateClient(), second.CreateClient() };
+        return await Task.WhenAll(Enumerable.Range(0, requests).Select(i => clients[i % 2].GetAsync("/api/v1/info", Ct)));
     }
 
     /// <summary>One parameter of the response's RateLimit field (r: remaining, t: seconds to reset), for its one policy.</summary>
