@@ -148,7 +148,7 @@ public sealed class RateLimitTests
         });
 
         var admitted = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
-        Assert.InRange(admitted, 91, 100); // at most one lease (less its first permit) left unused on the other instance
+        Assert.InRange(admitted, 81, 100); // at most a lease in use (less its first permit) and the next left unused on the other instance
         Assert.Equal(160 - admitted, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
     }
 

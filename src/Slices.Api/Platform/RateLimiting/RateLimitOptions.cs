@@ -22,7 +22,8 @@ public sealed class RateLimitOptions : Settings
     /// <summary>
     /// Each instance takes up to this percent of a client's default limit from Redis at once (at most 64 permits) and
     /// counts them out itself. Permits an instance holds unused when the window ends are lost, so with n instances a
-    /// client may be refused up to (n - 1) times this percent short of its limit; never over it. 0 counts every request in Redis.
+    /// client may be refused up to (n - 1) times twice this percent short of its limit (a lease in use and the next);
+    /// never over it. 0 counts every request in Redis.
     /// </summary>
     public int LeasePercent { get; set; } = 1;
 

@@ -31,9 +31,10 @@ public readonly record struct SentCount(Task<long> Call, long Offset, TimeSpan R
 /// INCRBY's answer is awaited. When Redis is away, an in-process counter stands in.
 /// <para>
 /// With a lease size above 1 an instance takes that many permits at once and counts them out itself: one round trip
-/// per lease instead of per request, and each request still gets its exact place in the window's count. Instances
-/// never admit more than the limit between them; a permit leased and not used by the window's end is lost, so with
-/// n instances a client may be refused up to (n - 1) leases before the limit.
+/// per lease instead of per request, and each request still gets its exact place in the window's count. The next lease
+/// is asked for when half of one is gone. Instances never admit more than the limit between them; a permit leased and
+/// not used by the window's end is lost, so with n instances a client may be refused up to (n - 1) times two leases
+/// before the limit.
 /// </para>
 /// </summary>
 public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clock)
@@ -58,14 +59,32 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
         var slot = _leases.GetOrAdd((policy, partition), static _ => new LeaseSlot());
         lock (slot)
         {
-            if (slot.Lease is { } lease && lease.Window == index && lease.Taken < lease.Size && !lease.Call.IsFaulted && !lease.Call.IsCanceled)
-                return new SentCount(lease.Call, ++lease.Taken - lease.Size, resetIn, 0);
-            var call = Increment(policy, partition, window, index, leaseSize).Unwatched(); // its permits may go unread
-            slot.Lease = new Lease(call, leaseSize, index, (long)window.TotalMilliseconds) { Taken = 1 };
-            if (_leases.Count > Volatile.Read(ref _forgetAbove)) ForgetPastLeases();
-            return new SentCount(call, 1 - leaseSize, resetIn, Stopwatch.GetTimestamp());
+            var startedAt = 0L;
+            if (!Open(slot.Current, index))
+            {
+                if (Open(slot.Next, index)) slot.Current = slot.Next;
+                else
+                {
+                    startedAt = Stopwatch.GetTimestamp();
+                    slot.Current = Ask(policy, partition, window, index, leaseSize);
+                    if (_leases.Count > Volatile.Read(ref _forgetAbove)) ForgetPastLeases();
+                }
+                slot.Next = null;
+            }
+            var lease = slot.Current!;
+            var taken = ++lease.Taken;
+            // Half the lease gone: the next one is asked for now, so that under load requests take permits from a lease
+            // already in hand instead of queueing on a round trip when this one runs out.
+            if (taken == (lease.Size + 1) / 2 && slot.Next is null) slot.Next = Ask(policy, partition, window, index, leaseSize);
+            return new SentCount(lease.Call, taken - lease.Size, resetIn, startedAt);
         }
     }
+
+    private static bool Open(Lease? lease, long index) =>
+        lease is not null && lease.Window == index && lease.Taken < lease.Size && !lease.Call.IsFaulted && !lease.Call.IsCanceled;
+
+    private Lease Ask(string policy, string partition, TimeSpan window, long index, int size) =>
+        new(Increment(policy, partition, window, index, size).Unwatched(), size, index, (long)window.TotalMilliseconds); // its permits may go unread
 
     /// <summary>Counts one request in this process only.</summary>
     public WindowCount CountLocally(string policy, string partition, TimeSpan window)
@@ -90,7 +109,7 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (key, slot) in _leases)
-            if (slot.Lease is { } lease && lease.Window < now / lease.WindowMilliseconds) _leases.TryRemove(new KeyValuePair<(string, string), LeaseSlot>(key, slot));
+            if (slot.Current is { } lease && lease.Window < now / lease.WindowMilliseconds) _leases.TryRemove(new KeyValuePair<(string, string), LeaseSlot>(key, slot));
         Volatile.Write(ref _forgetAbove, Math.Max(10_000, 2 * _leases.Count));
     }
 
@@ -101,9 +120,11 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
         return (now / size, TimeSpan.FromMilliseconds(size - now % size));
     }
 
+    /// <summary>A partition's lease in use and the one asked for to follow it.</summary>
     private sealed class LeaseSlot
     {
-        public Lease? Lease;
+        public Lease? Current;
+        public Lease? Next;
     }
 
     /// <summary>Permits asked of Redis at once: Call answers the window's count after the last of them.</summary>
