@@ -46,12 +46,12 @@ public sealed class WindowCounter(IConnectionMultiplexer redis, TimeProvider clo
     private readonly ConcurrentDictionary<(string Policy, string Partition), LeaseSlot> _leases = new();
     private int _forgetAbove = 10_000; // doubles with the partitions leasing in a window, so forgetting stays rare
 
-    /// <summary>Counts one request in Redis. Throws <see cref="RedisException"/> when Redis cannot answer, a TimeoutException when it answers too late.</summary>
-    public ValueTask<WindowCount> CountAsync(string policy, string partition, TimeSpan window, int leaseSize = 1) =>
-        Send(policy, partition, window, leaseSize).CountAsync();
-
-    /// <summary>Sends the count of one request to Redis, or takes a permit from a lease; <see cref="SentCount.CountAsync"/> reads the answer, whenever it is needed.</summary>
-    public SentCount Send(string policy, string partition, TimeSpan window, int leaseSize = 1)
+    /// <summary>
+    /// Sends the count of one request to Redis, or takes a permit from a lease; <see cref="SentCount.CountAsync"/> reads
+    /// the answer, whenever it is needed, and throws <see cref="RedisException"/> when Redis cannot answer, a
+    /// TimeoutException when it answers too late.
+    /// </summary>
+    public SentCount Send(string policy, string partition, TimeSpan window, int leaseSize)
     {
         var (index, resetIn) = Window(window);
         if (leaseSize <= 1) return new SentCount(Increment(policy, partition, window, index, 1), 0, resetIn, Stopwatch.GetTimestamp());
