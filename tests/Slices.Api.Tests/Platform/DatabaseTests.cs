@@ -130,4 +130,27 @@ public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
             await TestDatabases.DropAsync(database);
         }
     }
+
+    [Fact]
+    public async Task A_statement_refused_by_the_server_as_it_is_prepared_runs_normally_next_time()
+    {
+        // One connection, so every request runs on it. A statement is prepared on a connection at its second run
+        // there; Npgsql 10.0.3 then misread that connection's next run of it if the server had refused the second.
+        await using var small = await SlicesApp.StartAsync(s => s["Database:MaxPoolSize"] = "1");
+        var clinic = await Clinic.OpenAsync(small);
+
+        // A search by name, three times: the second with a NUL, which PostgreSQL refuses. Each q is its own, so each
+        // search reads the database rather than the cache.
+        Assert.Equal(HttpStatusCode.OK, (await clinic.Admin.GetAsync("/api/v1/patients?q=first", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await clinic.Admin.GetAsync("/api/v1/patients?q=a%00b", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinic.Admin.GetAsync("/api/v1/patients?q=third", Ct)).StatusCode);
+
+        // The same in a transaction: a division by zero on the statement's second run, then a third run.
+        var db = small.Services.GetRequiredService<Slices.Api.Platform.Database.Db>();
+        Task<int> DivideAsync(int by) => db.InTenantAsync(clinic.Practice.PracticeId, (c, tx) =>
+            c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 12 / @by", new { by }, tx, cancellationToken: Ct)), Ct);
+        Assert.Equal(6, await DivideAsync(2));
+        await Assert.ThrowsAsync<PostgresException>(() => DivideAsync(0));
+        Assert.Equal(4, await DivideAsync(3));
+    }
 }

@@ -129,11 +129,8 @@ public sealed class WebhookDispatcher(Db db, WebhookUrlGuard guard, WebhookOptio
         await Task.WhenAll(left);
     }
 
-    private async Task<IReadOnlyList<Due>> ClaimAsync(int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<Due>(new CommandDefinition(Claim, new { limit, lockSeconds = (double)options.TimeoutSeconds + 10 }, cancellationToken: ct))];
-    }
+    private async Task<IReadOnlyList<Due>> ClaimAsync(int limit, CancellationToken ct) =>
+        [.. await db.UseAsync(connection => connection.QueryAsync<Due>(new CommandDefinition(Claim, new { limit, lockSeconds = (double)options.TimeoutSeconds + 10 }, cancellationToken: ct)), ct)];
 
     private async Task DeliverAsync(Due due, CancellationToken ct)
     {

@@ -93,9 +93,8 @@ public sealed class AccessLogWriter(Database.Db db)
         }
     }
 
-    private async Task WriteAsync(IEnumerable<AccessLogEntry> entries)
+    private Task WriteAsync(IEnumerable<AccessLogEntry> entries) => db.UseAsync(async connection =>
     {
-        await using var connection = await db.OpenAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var practice in entries.GroupBy(e => e.PracticeId))
         {
@@ -107,8 +106,8 @@ public sealed class AccessLogWriter(Database.Db db)
             if (single.Count > 0) batch.BatchCommands.Add(InsertOneRecordEachOf(single));
             if (several.Count > 0) batch.BatchCommands.Add(InsertOf(several));
         }
-        await batch.ExecuteNonQueryAsync(); // one implicit transaction: every practice's rows commit together
-    }
+        return await batch.ExecuteNonQueryAsync(); // one implicit transaction: every practice's rows commit together
+    }, CancellationToken.None);
 
     private static NpgsqlBatchCommand InsertOf(IReadOnlyList<AccessLogEntry> reads)
     {

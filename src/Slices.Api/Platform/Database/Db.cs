@@ -23,8 +23,15 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
         WithRetry(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return await read(connection);
+            return await PreparedStatementReset.AfterErrorAsync(connection, () => read(connection));
         }, ct);
+
+    /// <summary>Runs <paramref name="work"/> once on its own connection: for work that writes, which a retry could repeat.</summary>
+    public async Task<T> UseAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await PreparedStatementReset.AfterErrorAsync(connection, () => work(connection));
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction scoped to a practice: row-level security shows and accepts
@@ -35,15 +42,18 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
     public async Task<T> InTenantAsync<T>(Guid practiceId, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
-        Events.TransactionEvents.Begin();
-        var result = await work(connection, transaction);
-        if (Events.TransactionEvents.Sealing) await SealingAsync(practiceId, () => transaction.CommitAsync(ct), ct);
-        else await transaction.CommitAsync(ct);
-        await AfterCommitAsync(practiceId);
-        return result;
+        return await PreparedStatementReset.AfterErrorAsync(connection, async () =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = practiceId.ToString() }, transaction, cancellationToken: ct));
+            Events.TransactionEvents.Begin();
+            var result = await work(connection, transaction);
+            if (Events.TransactionEvents.Sealing) await SealingAsync(practiceId, () => transaction.CommitAsync(ct), ct);
+            else await transaction.CommitAsync(ct);
+            await AfterCommitAsync(practiceId); // here: the transaction's events are in this flow's async-local state
+            return result;
+        });
     }
 
     /// <summary>
@@ -70,7 +80,7 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
                 while (await rows.NextResultAsync(CancellationToken.None)) { } // to the end of the batch: a failed commit (a sealing conflict) throws here
                 return answered;
             }
-            var result = Events.TransactionEvents.Sealing ? await SealingAsync(practiceId, RunAsync, ct) : await RunAsync();
+            var result = await PreparedStatementReset.AfterErrorAsync(connection, () => Events.TransactionEvents.Sealing ? SealingAsync(practiceId, RunAsync, ct) : RunAsync());
             await AfterCommitAsync(practiceId);
             return result;
         }
@@ -126,9 +136,17 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
         return WithRetry(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(settings + ";\n" + sql, parameters, cancellationToken: ct));
-            await results.ReadAsync(); // the settings' own row
-            return await read(results);
+            try // not through PreparedStatementReset.AfterErrorAsync: this is the hot path, and a lambda more costs an allocation
+            {
+                await using var results = await connection.QueryMultipleAsync(new CommandDefinition(settings + ";\n" + sql, parameters, cancellationToken: ct));
+                await results.ReadAsync(); // the settings' own row
+                return await read(results);
+            }
+            catch (PostgresException)
+            {
+                PreparedStatementReset.Unprepare(connection);
+                throw;
+            }
         }, ct);
     }
 
@@ -139,8 +157,8 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
     public async Task<int> WriteInTenantAsync(Guid practiceId, string sql, DynamicParameters parameters, CancellationToken ct)
     {
         parameters.Add("slicesTenant", practiceId.ToString());
-        await using var connection = await OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
+        return await UseAsync(connection =>
+            connection.ExecuteAsync(new CommandDefinition("SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct)), ct);
     }
 
     private async Task<T> WithRetry<T>(Func<Task<T>> action, CancellationToken ct)

@@ -25,31 +25,21 @@ public sealed class OutboxStore(Db db, OutboxOptions options)
 
     private const string Backlog = "SELECT count(*) FROM outbox WHERE consumer = @consumer AND failed_at IS NULL";
 
-    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string consumer, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<OutboxItem>(new CommandDefinition(Claim,
-            new { consumer, limit = options.BatchSize, lockSeconds = (double)options.LockSeconds }, cancellationToken: ct))];
-    }
+    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(string consumer, CancellationToken ct) =>
+        [.. await db.UseAsync(connection => connection.QueryAsync<OutboxItem>(new CommandDefinition(Claim,
+            new { consumer, limit = options.BatchSize, lockSeconds = (double)options.LockSeconds }, cancellationToken: ct)), ct)];
 
     public async Task CompleteAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0) return;
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Done, new { ids = ids.ToArray() }, cancellationToken: ct));
+        await db.UseAsync(connection => connection.ExecuteAsync(new CommandDefinition(Done, new { ids = ids.ToArray() }, cancellationToken: ct)), ct);
     }
 
     /// <returns>True when the item has used its last attempt and is now parked as failed.</returns>
-    public async Task<bool> RetryLaterAsync(long id, TimeSpan delay, string error, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Retry,
-            new { id, delaySeconds = delay.TotalSeconds, error, maxAttempts = options.MaxAttempts }, cancellationToken: ct));
-    }
+    public Task<bool> RetryLaterAsync(long id, TimeSpan delay, string error, CancellationToken ct) =>
+        db.UseAsync(connection => connection.ExecuteScalarAsync<bool>(new CommandDefinition(Retry,
+            new { id, delaySeconds = delay.TotalSeconds, error, maxAttempts = options.MaxAttempts }, cancellationToken: ct)), ct);
 
-    public async Task<long> BacklogAsync(string consumer, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Backlog, new { consumer }, cancellationToken: ct));
-    }
+    public Task<long> BacklogAsync(string consumer, CancellationToken ct) =>
+        db.UseAsync(connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(Backlog, new { consumer }, cancellationToken: ct)), ct);
 }

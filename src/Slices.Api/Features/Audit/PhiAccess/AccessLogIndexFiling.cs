@@ -21,8 +21,8 @@ public sealed class AccessLogIndexFiling(Db db, AuditOptions options, ILogger<Ac
             {
                 try
                 {
-                    await using var connection = await db.OpenAsync(stoppingToken);
-                    var pages = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT file_access_log_index()", cancellationToken: stoppingToken));
+                    var pages = await db.UseAsync(connection =>
+                        connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT file_access_log_index()", cancellationToken: stoppingToken)), stoppingToken);
                     if (pages > 0) logger.LogDebug("Filed {Pages} pending pages of the access log's patient index", pages);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
