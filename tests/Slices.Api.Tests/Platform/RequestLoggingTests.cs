@@ -27,6 +27,24 @@ public sealed class RequestLoggingTests(SlicesApp app) : IClassFixture<SlicesApp
     }
 
     [Fact]
+    public async Task Every_line_a_request_logs_carries_the_request_id_the_client_was_given()
+    {
+        var practice = await app.SignUpAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/patients?q=a%00b");
+        request.Headers.Add("X-Request-ID", $"support-{Guid.NewGuid():N}");
+        var response = await app.AsAdmin(practice).SendAsync(request, Ct);
+        var requestId = response.Headers.GetValues("X-Request-ID").Single();
+        Assert.Equal(request.Headers.GetValues("X-Request-ID").Single(), requestId);
+        await app.Logs.CompletionLinesAsync(requestId);
+
+        // The database refuses the NUL; the exception handler logs that through ILogger, beside the completion line.
+        var traceId = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("traceId").GetString();
+        var rejected = Assert.Single(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Request rejected with", StringComparison.Ordinal)
+                                                         && e.Properties["TraceId"].ToString() == $"\"{traceId}\"");
+        Assert.Equal($"\"{requestId}\"", rejected.Properties["RequestId"].ToString());
+    }
+
+    [Fact]
     public async Task Logs_rejected_and_unmatched_requests_too()
     {
         var response = await app.CreateClient().GetAsync("/no/such/page?q=x", Ct);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using Serilog.Context;
-using Serilog.Core.Enrichers;
 using Slices.Api.Platform.Database;
 
 namespace Slices.Api.Platform.RequestIds;
@@ -31,8 +30,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
             return Task.CompletedTask;
         }, context);
 
-        // Both in one push: each push is a write to the async context, allocated anew.
-        using (LogContext.Push(new PropertyEnricher("RequestId", id), new PropertyEnricher("TraceId", Activity.Current?.TraceId.ToString())))
+        using (LogContext.Push(new RequestIdEnricher(id, Activity.Current?.TraceId.ToString())))
         {
             await next(context);
         }
