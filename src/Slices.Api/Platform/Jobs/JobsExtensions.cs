@@ -39,6 +39,10 @@ public static class JobsExtensions
         var connection = database.AppConnection();
         connection.ApplicationName = "slices-jobs";
         connection.MaxPoolSize = jobs.Workers + 10; // each busy worker holds one; the server's own processes a few more
+        // Not auto-prepared: Hangfire's statements can fail routinely (its lock runs at repeatable read), and with
+        // Npgsql 10.0.3 a failed preparing run breaks the next run of the statement (see PreparedStatementReset),
+        // which Hangfire's own code cannot be made to undo.
+        connection.MaxAutoPrepare = 0;
         var options = new PostgreSqlStorageOptions
         {
             SchemaName = JobSchema.Name,
