@@ -152,5 +152,13 @@ public sealed class DatabaseTests(SlicesApp app) : IClassFixture<SlicesApp>
         Assert.Equal(6, await DivideAsync(2));
         await Assert.ThrowsAsync<PostgresException>(() => DivideAsync(0));
         Assert.Equal(4, await DivideAsync(3));
+
+        // And in a one-statement change (the booking's way).
+        Task<int> HalveAsync(int by) => db.ChangeInTenantAsync(clinic.Practice.PracticeId,
+            () => new Slices.Api.Platform.Database.Statement("SELECT 24 / @by", new DynamicParameters(new { by })),
+            async rows => await rows.ReadAsync(Ct) ? rows.GetInt32(0) : 0, Ct);
+        Assert.Equal(12, await HalveAsync(2));
+        await Assert.ThrowsAsync<PostgresException>(() => HalveAsync(0));
+        Assert.Equal(8, await HalveAsync(3));
     }
 }
