@@ -38,7 +38,9 @@ public static class BenchScenario
         bool Wanted(string name) => only is null || only.Contains(name, StringComparer.Ordinal);
 
         Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
-        var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500), Wanted("booking") ? options.Int("booking-practices", 1) : 1);
+        // One practice is the hardest case (its bookings queue on its one event chain); ten, a deployment's spread.
+        var bookingPractices = options.Extra.GetValueOrDefault("booking-practices", "1,10").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500), Wanted("booking") ? bookingPractices.Max() : 1);
         if (options.Extra.TryGetValue("database", out var database)) await SettleAsync(database);
         using var product = Client(options.BaseUrl, connections, session.AccessToken);
         using var baseline = Client(new Uri(baselineUrl), connections, null);
@@ -50,21 +52,44 @@ public static class BenchScenario
         using var otherArrivals = other is null ? null : Client(new Uri(otherUrl!), ArrivalConnections, session.AccessToken);
         // p99 over one 10 s run moves with the host's hiccups; more rounds give the median run of each.
         var fixedRounds = options.Int("fixed-rounds", 1);
+        // Each app's throughput at a second, wider concurrency too. At --connections the product's closed loop waits on
+        // each read's durable access-log row and leaves the cores partly idle, while the bare baseline gains nothing
+        // from more clients: its maximum and the product's come at different concurrencies.
+        var wide = options.Int("capacity-connections", 128);
+        if (wide == connections) wide = 0;
+        using var productWide = wide > 0 ? Client(options.BaseUrl, wide, session.AccessToken) : null;
+        using var baselineWide = wide > 0 ? Client(new Uri(baselineUrl), wide, null) : null;
 
         var rows = new List<object>();
         Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B and B+limiter in turn, {(other is null ? "P" : $"then P and {otherName}, each first in every other round")})");
         Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"prod KB",7} {"base KB",7} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
         foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
-            await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, warmUp, Meter.None); // warm up both alike
+            // Warm up both alike, the baseline with and without the limiter (its code, Redis client included, was still
+            // being compiled through the first limited run: the profile showed it at its first tier).
+            await Drive.ClosedLoopAsync(baseline, i => Get((i % 2 == 0 ? "" : "/rl") + target.Baseline(i)), connections, warmUp, Meter.None);
             await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, warmUp, Meter.None);
             if (other is not null) await Drive.ClosedLoopAsync(other, i => Get(target.Product(i)), connections, warmUp, Meter.None);
+            if (wide > 0)
+            {
+                await Drive.ClosedLoopAsync(baselineWide!, i => Get(target.Baseline(i)), wide, WarmArrivals, Meter.None); // opens their connections
+                await Drive.ClosedLoopAsync(productWide!, i => Get(target.Product(i)), wide, WarmArrivals, Meter.None);
+            }
             var (b, r, p, o) = (new List<RunResult>(), new List<RunResult>(), new List<RunResult>(), new List<RunResult>());
+            var unlimited = new List<RunResult>(); // the baseline's turns beside the limiter's
+            var (bw, pw) = (new List<RunResult>(), new List<RunResult>());
             for (var round = 0; round < rounds; round++)
             {
-                // B and B+limiter take turns too, so the limiter's cost does not carry whatever bias a fixed order has.
+                // The limiter's cost: B and B+limiter in turns of a fifth of a second within one run, each first in every
+                // other round. As separate runs the column read anything from -7 to 22 % for the same build.
                 async Task Bare() => b.Add(await Drive.ClosedLoopAsync(baseline, i => Get(target.Baseline(i)), connections, runFor, bare));
-                async Task Limited() => r.Add(await Drive.ClosedLoopAsync(baseline, i => Get("/rl" + target.Baseline(i)), connections, runFor, bare));
+                async Task Limited()
+                {
+                    Func<long, HttpRequestMessage> plain = i => Get(target.Baseline(i)), limited = i => Get("/rl" + target.Baseline(i));
+                    var (first, second) = await Drive.InTurnsAsync(baseline, round % 2 == 0 ? plain : limited, round % 2 == 0 ? limited : plain, connections, runFor, LimiterTurn);
+                    unlimited.Add(round % 2 == 0 ? first : second);
+                    r.Add(round % 2 == 0 ? second : first);
+                }
                 if (round % 2 == 0) { await Bare(); await Limited(); }
                 else { await Limited(); await Bare(); }
                 // The two builds take turns to go first: with the other always last, a calibration against the same
@@ -74,9 +99,17 @@ public static class BenchScenario
                 if (otherFirst) await RunOther();
                 p.Add(await Drive.ClosedLoopAsync(product, i => Get(target.Product(i)), connections, runFor, api));
                 if (other is not null && !otherFirst) await RunOther();
+                if (wide == 0) continue;
+                async Task BareWide() => bw.Add(await Drive.ClosedLoopAsync(baselineWide!, i => Get(target.Baseline(i)), wide, runFor, bare));
+                async Task ProductWide() => pw.Add(await Drive.ClosedLoopAsync(productWide!, i => Get(target.Product(i)), wide, runFor, api));
+                if (round % 2 == 0) { await BareWide(); await ProductWide(); }
+                else { await ProductWide(); await BareWide(); }
             }
-            var (bRate, rRate, pRate) = (Median(b, x => x.PerSecond), Median(r, x => x.PerSecond), Median(p, x => x.PerSecond));
-            var rate = bRate / 2;
+            var (bRate, pRate) = (Median(b, x => x.PerSecond), Median(p, x => x.PerSecond));
+            var limiterCost = r.Zip(unlimited, (limited, plain) => 1 - limited.PerSecond / plain.PerSecond).Order().ElementAt(r.Count / 2);
+            var (bWide, pWide) = wide > 0 ? (Median(bw, x => x.PerSecond), Median(pw, x => x.PerSecond)) : (0, 0);
+            var (bBest, pBest) = (Math.Max(bRate, bWide), Math.Max(pRate, pWide));
+            var rate = bBest / 2; // half the baseline's maximum, at whichever concurrency it came
             // Their connections opened beforehand, so the percentiles are the server's, not a burst of TCP handshakes.
             await Drive.ClosedLoopAsync(baselineArrivals, i => Get(target.Baseline(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
             await Drive.ClosedLoopAsync(productArrivals, i => Get(target.Product(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
@@ -92,9 +125,18 @@ public static class BenchScenario
                 if (otherArrivals is not null && !otherFirst) await OtherArrives();
             }
             var (bLatency, pLatency) = (MedianRun(bl), MedianRun(pl));
-            var errors = b.Concat(r).Concat(p).Concat(o).Concat(bl).Concat(pl).Concat(ol).Sum(x => x.Errors);
+            var errors = b.Concat(r).Concat(unlimited).Concat(p).Concat(o).Concat(bw).Concat(pw).Concat(bl).Concat(pl).Concat(ol).Sum(x => x.Errors);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {1 - rRate / bRate,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Kb(p),7} {Kb(b),7} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+                $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {limiterCost,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Kb(p),7} {Kb(b),7} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  limiter, each round in turns with the bare baseline: {string.Join(", ", r.Zip(unlimited, (limited, plain) => $"{1 - limited.PerSecond / plain.PerSecond:P0} ({plain.PerSecond:F0}/{limited.PerSecond:F0})"))}"));
+            object? capacity = null;
+            if (wide > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  at {wide} connections: base {bWide:F0}/s, prod {pWide:F0}/s, ratio {pWide / bWide:F2}, {Median(pw, x => x.CpuMicrosPerRequest ?? 0):F0} µs against {Median(bw, x => x.CpuMicrosPerRequest ?? 0):F0} (runs: {Rates(bw)} / {Rates(pw)}); each at its best: {pBest:F0}/s against {bBest:F0}/s, ratio {pBest / bBest:F2}"));
+                capacity = new { Connections = wide, BaselinePerSecond = Math.Round(bWide), ProductPerSecond = Math.Round(pWide), Ratio = Math.Round(pWide / bWide, 3), BestRatio = Math.Round(pBest / bBest, 3), Runs = new { Baseline = bw, Product = pw } };
+            }
             object? against = null;
             if (other is not null)
             {
@@ -109,7 +151,7 @@ public static class BenchScenario
                 BaselinePerSecond = Math.Round(bRate),
                 ProductPerSecond = Math.Round(pRate),
                 Ratio = Math.Round(pRate / bRate, 3),
-                LimiterCost = Math.Round(1 - rRate / bRate, 3),
+                LimiterCost = Math.Round(limiterCost, 3),
                 ProductCpuMicrosPerRequest = Math.Round(Median(p, x => x.CpuMicrosPerRequest ?? 0)),
                 BaselineCpuMicrosPerRequest = Math.Round(Median(b, x => x.CpuMicrosPerRequest ?? 0)),
                 ProductDbCpuMicrosPerRequest = Math.Round(Median(p, x => x.DbCpuMicrosPerRequest ?? 0)),
@@ -120,9 +162,10 @@ public static class BenchScenario
                 FixedRatePerSecond = Math.Round(rate),
                 Baseline = bLatency,
                 Product = pLatency,
-                Runs = new { Baseline = b, Limiter = r, Product = p },
+                Runs = new { Baseline = b, Limiter = r, BaselineInTurnsWithLimiter = unlimited, Product = p },
                 FixedRateRuns = new { Baseline = bl, Product = pl },
                 Errors = errors,
+                Capacity = capacity,
                 Against = against,
             });
         }
@@ -143,24 +186,28 @@ public static class BenchScenario
         Console.WriteLine(CacheCrypto.Describe(crypto));
 
         // Sustained booking: every request a distinct slot, spread over the clinicians (no baseline: it is a write). At
-        // a few client concurrencies, as a practice's bookings queue on its event chain at commit; with
-        // --booking-practices N, the bookings go to N practices in turn, as a deployment serving many practices takes
-        // them (each practice's chain is its own).
+        // a few client concurrencies, as a practice's bookings queue on its event chain at commit; for each count in
+        // --booking-practices, the bookings go to that many practices in turn, as a deployment serving many practices
+        // takes them (each practice's chain is its own).
         var bookings = new List<object>();
         if (Wanted("booking"))
         {
             // Warm up on slots of its own, long enough for the JIT's tiering to settle on the booking path (at 5 s the
             // first run still paid for it: 1100 µs of API CPU per booking instead of 700).
             await Drive.ClosedLoopAsync(product, n => Book(booking, n), connections, warmUp, Meter.None);
-            var offset = 1_000_000L;
-            foreach (var concurrency in options.Extra.GetValueOrDefault("booking-connections", "8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+            foreach (var (count, phase) in bookingPractices.Select((count, phase) => (count, phase)))
             {
-                var from = offset;
-                var run = await Drive.ClosedLoopAsync(product, n => Book(booking, from + n), concurrency, runFor, api);
-                offset += run.Requests + run.Errors + concurrency;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"booking, {concurrency,3} connections{Over(booking)}: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU and {Kb([run])} KB allocated each, {run.Errors} not 201"));
-                bookings.Add(new { Connections = concurrency, Practices = booking.Practices.Length, Result = run });
+                var spread = booking with { Practices = booking.Practices[..count] };
+                var offset = (phase + 1) * 2_000_000L * count; // each phase books later slots than the one before, in every practice
+                foreach (var concurrency in options.Extra.GetValueOrDefault("booking-connections", "8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+                {
+                    var from = offset;
+                    var run = await Drive.ClosedLoopAsync(product, n => Book(spread, from + n), concurrency, runFor, api);
+                    offset += run.Requests + run.Errors + concurrency;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"booking, {concurrency,3} connections{Over(spread)}: {run.PerSecond:F0}/s sustained, p50/p95/p99 {Triple(run)} ms, {run.CpuMicrosPerRequest:F0} µs server and {run.DbCpuMicrosPerRequest:F0} µs database CPU and {Kb([run])} KB allocated each, {run.Errors} not 201"));
+                    bookings.Add(new { Connections = concurrency, Practices = count, Result = run });
+                }
             }
         }
         await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, ReadMix = mix, CacheCrypto = new { crypto.EncryptMicros, crypto.DecryptMicros, crypto.Bytes }, Booking = bookings });
@@ -236,6 +283,7 @@ public static class BenchScenario
     private static string Rates(IEnumerable<RunResult> runs) => string.Join(" ", runs.Select(x => x.PerSecond.ToString("F0", CultureInfo.InvariantCulture)));
 
     private const int ArrivalConnections = 1024;
+    private static readonly TimeSpan LimiterTurn = TimeSpan.FromMilliseconds(200);
     private const int WarmArrivalConnections = 128;
     private static readonly TimeSpan WarmArrivals = TimeSpan.FromSeconds(2);
 
@@ -256,7 +304,7 @@ public static class BenchScenario
         return clinicians;
     }
 
-    private static string Over(Booking b) => b.Practices.Length > 1 ? $" over {b.Practices.Length} practices" : "";
+    private static string Over(Booking b) => b.Practices.Length > 1 ? $" over {b.Practices.Length} practices" : " in one practice";
 
     /// <summary>
     /// The n-th booking: practice n mod N (as its admin), and in it the m-th booking (m = n div N) with clinician

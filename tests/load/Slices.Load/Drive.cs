@@ -52,6 +52,37 @@ public static class Drive
     }
 
     /// <summary>
+    /// Two kinds of request from the same N connections, taking turns in short slices of time, for twice the duration:
+    /// each kind's throughput is over its half of the time, so a spell in which the host runs slower or faster weighs on
+    /// both alike. Two runs minutes apart differed by up to a fifth on this host, more than the differences measured.
+    /// No meter: the two share the server's CPU.
+    /// </summary>
+    public static async Task<(RunResult First, RunResult Second)> InTurnsAsync(HttpClient client, Func<long, HttpRequestMessage> first,
+        Func<long, HttpRequestMessage> second, int connections, TimeSpan duration, TimeSpan slice)
+    {
+        var latencies = new[] { new List<double>[connections], new List<double>[connections] };
+        var counts = new[] { new Counts(), new Counts() };
+        long sequence = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
+        {
+            var (mine, elapsed) = (new[] { latencies[0][worker] = new List<double>(4096), latencies[1][worker] = new List<double>(4096) }, clock.Elapsed);
+            for (; elapsed < 2 * duration; elapsed = clock.Elapsed)
+            {
+                var turn = (int)(elapsed / slice) % 2;
+                var started = Stopwatch.GetTimestamp();
+                var n = Interlocked.Increment(ref sequence);
+                await SendAsync(client, turn == 0 ? first(n) : second(n), counts[turn]);
+                mine[turn].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }));
+        var half = clock.Elapsed / 2;
+        var none = new Reading(null, null, null);
+        return (Summarise(latencies[0].SelectMany(l => l).ToArray(), counts[0], half, none, none),
+            Summarise(latencies[1].SelectMany(l => l).ToArray(), counts[1], half, none, none));
+    }
+
+    /// <summary>
     /// Requests at a fixed rate whatever the answers do; each latency counts from when the request was due, so a
     /// stalled server is not hidden by requests that were never sent (no coordinated omission).
     /// </summary>
