@@ -5,10 +5,31 @@ using System.Text.Json;
 namespace Slices.Load;
 
 /// <summary>Sets up what a scenario needs through the public API: a practice of its own, its admin's token, API keys.</summary>
-public sealed class ApiSession(HttpClient http, string accessToken, Guid practiceId)
+public sealed class ApiSession(HttpClient http, string accessToken, string refreshToken, TimeSpan expiresIn, Guid practiceId)
 {
-    public string AccessToken => accessToken;
+    private volatile string _accessToken = accessToken;
+    private string _refreshToken = refreshToken;
+
+    /// <summary>How long an access token lasts (the API's Auth:AccessTokenMinutes).</summary>
+    public TimeSpan ExpiresIn => expiresIn;
+
+    /// <summary>The current access token (a new one after each <see cref="RefreshAsync"/>).</summary>
+    public string AccessToken => _accessToken;
     public Guid PracticeId => practiceId;
+
+    /// <summary>
+    /// New tokens for the same session, then a request with them, as an app in use does before its access token expires
+    /// (15 minutes in Production): a refresh alone does not count as activity, and a session lapses after 30 idle minutes.
+    /// </summary>
+    public async Task RefreshAsync()
+    {
+        var tokens = await EnsureAsync(await http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = _refreshToken }), "refresh the session");
+        (_refreshToken, _accessToken) = (tokens.GetProperty("refreshToken").GetString()!, tokens.GetProperty("accessToken").GetString()!);
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
+        me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _accessToken);
+        using var response = await http.SendAsync(me);
+        await EnsureAsync(response, "use the refreshed session");
+    }
 
     private const string Password = "load runner password, not a secret";
 
@@ -19,7 +40,8 @@ public sealed class ApiSession(HttpClient http, string accessToken, Guid practic
         var practice = await EnsureAsync(created, "sign up a practice");
         var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password });
         var tokens = await EnsureAsync(login, "sign in");
-        return new ApiSession(http, tokens.GetProperty("accessToken").GetString()!, practice.GetProperty("practiceId").GetGuid());
+        return new ApiSession(http, tokens.GetProperty("accessToken").GetString()!, tokens.GetProperty("refreshToken").GetString()!,
+            TimeSpan.FromSeconds(tokens.GetProperty("expiresIn").GetInt32()), practice.GetProperty("practiceId").GetGuid());
     }
 
     /// <summary>A new API key with these scopes and, when given, its own rate limit; returns the secret key.</summary>
@@ -38,7 +60,7 @@ public sealed class ApiSession(HttpClient http, string accessToken, Guid practic
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body)
     {
         var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _accessToken);
         return http.SendAsync(request);
     }
 

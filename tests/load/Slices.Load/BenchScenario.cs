@@ -15,7 +15,7 @@ public static class BenchScenario
     private sealed record Target(string Name, Func<long, string> Product, Func<long, string> Baseline);
 
     /// <summary>A practice that takes bookings: its admin's token, twenty clinicians working around the clock, and patients.</summary>
-    private sealed record BookingPractice(string Token, Guid[] Clinicians, Guid[] Patients);
+    private sealed record BookingPractice(ApiSession Admin, Guid[] Clinicians, Guid[] Patients);
 
     /// <summary>Where the bookings go (one practice, or several in turn) and from when; and the read mix's availability query.</summary>
     private sealed record Booking(BookingPractice[] Practices, DateTimeOffset From, string Availability);
@@ -42,14 +42,16 @@ public static class BenchScenario
         var bookingPractices = options.Extra.GetValueOrDefault("booking-practices", "1,10").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500), Wanted("booking") ? bookingPractices.Max() : 1);
         if (options.Extra.TryGetValue("database", out var database)) await SettleAsync(database);
-        using var product = Client(options.BaseUrl, connections, session.AccessToken);
+        using var stopRefreshing = new CancellationTokenSource();
+        var refreshing = KeepSignedInAsync(booking.Practices.Select(p => p.Admin).Distinct().ToArray(), stopRefreshing.Token);
+        using var product = Client(options.BaseUrl, connections, session);
         using var baseline = Client(new Uri(baselineUrl), connections, null);
-        using var other = options.Extra.TryGetValue("against-url", out var otherUrl) ? Client(new Uri(otherUrl), connections, session.AccessToken) : null;
+        using var other = options.Extra.TryGetValue("against-url", out var otherUrl) ? Client(new Uri(otherUrl), connections, session) : null;
         // Arrivals at a fixed rate open as many connections as their requests need, as independent clients would: capped
         // at --connections, a request that found them all busy waited in the runner, and that wait counted as latency.
-        using var productArrivals = Client(options.BaseUrl, ArrivalConnections, session.AccessToken);
+        using var productArrivals = Client(options.BaseUrl, ArrivalConnections, session);
         using var baselineArrivals = Client(new Uri(baselineUrl), ArrivalConnections, null);
-        using var otherArrivals = other is null ? null : Client(new Uri(otherUrl!), ArrivalConnections, session.AccessToken);
+        using var otherArrivals = other is null ? null : Client(new Uri(otherUrl!), ArrivalConnections, session);
         // p99 over one 10 s run moves with the host's hiccups; more rounds give the median run of each.
         var fixedRounds = options.Int("fixed-rounds", 1);
         // Each app's throughput at a second, wider concurrency too. At --connections the product's closed loop waits on
@@ -57,11 +59,11 @@ public static class BenchScenario
         // from more clients: its maximum and the product's come at different concurrencies.
         var wide = options.Int("capacity-connections", 128);
         if (wide == connections) wide = 0;
-        using var productWide = wide > 0 ? Client(options.BaseUrl, wide, session.AccessToken) : null;
+        using var productWide = wide > 0 ? Client(options.BaseUrl, wide, session) : null;
         using var baselineWide = wide > 0 ? Client(new Uri(baselineUrl), wide, null) : null;
 
         var rows = new List<object>();
-        Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B and B+limiter in turn, {(other is null ? "P" : $"then P and {otherName}, each first in every other round")})");
+        Console.WriteLine($"{connections} connections, {runFor.TotalSeconds:0} s per run, {rounds} rounds (B, then B and B+limiter in turns within one run, in turn first; {(other is null ? "P" : $"then P and {otherName}, each first in every other round")}{(wide > 0 ? $"; then B and P at {wide} connections" : "")})");
         Console.WriteLine($"{"endpoint",-9} {"base/s",9} {"prod/s",9} {"ratio",6} {"limiter",8} {"prod µs",8} {"base µs",8} {"db µs",6} {"bdb µs",6} {"prod KB",7} {"base KB",7} {"hits",5} | fixed rate {"",5} {"base p50/p95/p99 ms",22} {"prod p50/p95/p99 ms",22}");
         foreach (var target in targets.Where(t => Wanted(t.Name)))
         {
@@ -210,6 +212,8 @@ public static class BenchScenario
                 }
             }
         }
+        await stopRefreshing.CancelAsync();
+        await refreshing;
         await Report.WriteJsonAsync(options.JsonPath, new { Scenario = "bench", Connections = connections, SecondsPerRun = runFor.TotalSeconds, Rounds = rounds, Endpoints = rows, ReadMix = mix, CacheCrypto = new { crypto.EncryptMicros, crypto.DecryptMicros, crypto.Bytes }, Booking = bookings });
         return 0;
     }
@@ -238,9 +242,9 @@ public static class BenchScenario
             var otherPatients = new List<Guid>();
             for (var i = 0; i < 20; i++)
                 otherPatients.Add(await other.CreateAsync("/api/v1/patients", new { givenName = $"Booker{i}", familyName = $"Practice{p}", dateOfBirth = "1980-01-01", sex = "unknown" }, "create a patient"));
-            others.Add(new BookingPractice(other.AccessToken, clinicians, [.. otherPatients]));
+            others.Add(new BookingPractice(other, clinicians, [.. otherPatients]));
         }
-        var booking = new Booking([new BookingPractice(session.AccessToken, bookingClinicians, [.. ids]), .. others], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero),
+        var booking = new Booking([new BookingPractice(session, bookingClinicians, [.. ids]), .. others], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero),
             $"/api/v1/clinicians/{clinician}/availability?from={from}&to={to}&duration=30");
         return (session,
         [
@@ -287,11 +291,39 @@ public static class BenchScenario
     private const int WarmArrivalConnections = 128;
     private static readonly TimeSpan WarmArrivals = TimeSpan.FromSeconds(2);
 
-    private static HttpClient Client(Uri baseUrl, int connections, string? token)
+    private static HttpClient Client(Uri baseUrl, int connections, ApiSession? session)
     {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, ActivityHeadersPropagator = null }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        HttpMessageHandler sockets = new SocketsHttpHandler { MaxConnectionsPerServer = connections, ActivityHeadersPropagator = null };
+        return new HttpClient(session is null ? sockets : new Bearer(session, sockets)) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Signs each request that carries no token of its own with the session's current one.</summary>
+    private sealed class Bearer(ApiSession session, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            request.Headers.Authorization ??= new AuthenticationHeaderValue("Bearer", session.AccessToken);
+            return base.SendAsync(request, ct);
+        }
+    }
+
+    /// <summary>
+    /// Refreshes the sessions at half their tokens' lifetime until stopped: a full run outlasts an access token (until
+    /// 2026-12-07, late, every request after the first quarter of an hour was a 401).
+    /// </summary>
+    private static async Task KeepSignedInAsync(IReadOnlyList<ApiSession> sessions, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(sessions.Min(s => s.ExpiresIn) / 2, stop);
+                foreach (var session in sessions) await session.RefreshAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
@@ -322,7 +354,7 @@ public static class BenchScenario
                 patientId = practice.Patients[m % practice.Patients.Length], clinicianId = practice.Clinicians[m % practice.Clinicians.Length], startsAt, endsAt = startsAt.AddMinutes(10),
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", practice.Token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", practice.Admin.AccessToken);
         return request;
     }
 
