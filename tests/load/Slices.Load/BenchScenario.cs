@@ -39,7 +39,8 @@ public static class BenchScenario
 
         Console.WriteLine($"seeding a practice through {options.BaseUrl} ...");
         // One practice is the hardest case (its bookings queue on its one event chain); ten, a deployment's spread.
-        var bookingPractices = options.Extra.GetValueOrDefault("booking-practices", "1,10").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var bookingPractices = Counts(options.Extra.GetValueOrDefault("booking-practices", "1,10"));
+        var bookingConnections = Counts(options.Extra.GetValueOrDefault("booking-connections", "8,32"));
         var (session, targets, booking) = await SeedAsync(http, options.Int("patients", 500), Wanted("booking") ? bookingPractices.Max() : 1);
         if (options.Extra.TryGetValue("database", out var database)) await SettleAsync(database);
         using var stopRefreshing = new CancellationTokenSource();
@@ -108,7 +109,8 @@ public static class BenchScenario
                 else { await ProductWide(); await BareWide(); }
             }
             var (bRate, pRate) = (Median(b, x => x.PerSecond), Median(p, x => x.PerSecond));
-            var limiterCost = r.Zip(unlimited, (limited, plain) => 1 - limited.PerSecond / plain.PerSecond).Order().ElementAt(r.Count / 2);
+            var limiterCosts = r.Zip(unlimited, (limited, plain) => (Cost: 1 - limited.PerSecond / plain.PerSecond, Plain: plain.PerSecond, Limited: limited.PerSecond)).ToArray();
+            var limiterCost = limiterCosts.Select(c => c.Cost).Order().ElementAt(limiterCosts.Length / 2);
             var (bWide, pWide) = wide > 0 ? (Median(bw, x => x.PerSecond), Median(pw, x => x.PerSecond)) : (0, 0);
             var (bBest, pBest) = (Math.Max(bRate, bWide), Math.Max(pRate, pWide));
             var rate = bBest / 2; // half the baseline's maximum, at whichever concurrency it came
@@ -131,7 +133,7 @@ public static class BenchScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{target.Name,-9} {bRate,9:F0} {pRate,9:F0} {pRate / bRate,6:F2} {limiterCost,8:P0} {Median(p, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(b, x => x.CpuMicrosPerRequest ?? 0),8:F0} {Median(p, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Median(b, x => x.DbCpuMicrosPerRequest ?? 0),6:F0} {Kb(p),7} {Kb(b),7} {Median(p, x => x.HitRate),5:P0} | {rate,9:F0}/s {Triple(bLatency),22} {Triple(pLatency),22}{(errors > 0 ? $"  errors: {errors}" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  limiter, each round in turns with the bare baseline: {string.Join(", ", r.Zip(unlimited, (limited, plain) => $"{1 - limited.PerSecond / plain.PerSecond:P0} ({plain.PerSecond:F0}/{limited.PerSecond:F0})"))}"));
+                $"  limiter, each round in turns with the bare baseline: {string.Join(", ", limiterCosts.Select(c => $"{c.Cost:P0} ({c.Plain:F0}/{c.Limited:F0})"))}"));
             object? capacity = null;
             if (wide > 0)
             {
@@ -201,7 +203,7 @@ public static class BenchScenario
             {
                 var spread = booking with { Practices = booking.Practices[..count] };
                 var offset = (phase + 1) * 2_000_000L * count; // each phase books later slots than the one before, in every practice
-                foreach (var concurrency in options.Extra.GetValueOrDefault("booking-connections", "8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+                foreach (var concurrency in bookingConnections)
                 {
                     var from = offset;
                     var run = await Drive.ClosedLoopAsync(product, n => Book(spread, from + n), concurrency, runFor, api);
@@ -327,6 +329,8 @@ public static class BenchScenario
     }
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static int[] Counts(string list) => [.. list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 
     private static async Task<Guid[]> BookingCliniciansAsync(ApiSession session)
     {
