@@ -332,7 +332,8 @@ public static class BenchScenario
 
     private static int[] Counts(string list) => [.. list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 
-    private static async Task<Guid[]> BookingCliniciansAsync(ApiSession session)
+    /// <summary>Twenty clinicians working around the clock, so that any slot books.</summary>
+    internal static async Task<Guid[]> BookingCliniciansAsync(ApiSession session)
     {
         var clinicians = new Guid[20];
         for (var i = 0; i < clinicians.Length; i++)
