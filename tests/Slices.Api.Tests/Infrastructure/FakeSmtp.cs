@@ -9,29 +9,33 @@ namespace Slices.Api.Tests.Infrastructure;
 /// <summary>
 /// An SMTP relay on loopback (RFC 5321: EHLO, MAIL, RCPT, DATA, QUIT, no TLS). A message counts as delivered only when
 /// the relay has answered 250 to its final dot, as with a real relay. While held, the relay reads a message's data and
-/// keeps the sender waiting for that answer: a sender killed then has delivered nothing.
+/// keeps the sender waiting for that answer: a sender killed then has delivered nothing. The load runner's emails
+/// scenario uses it too (linked into tests/load/Slices.Load), on the port the API was given.
 /// </summary>
 public sealed class FakeSmtp : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<MimeMessage> _delivered = new();
-    private readonly ConcurrentQueue<string> _envelopeRecipients = new();
+    private readonly ConcurrentQueue<(string Recipient, DateTimeOffset At)> _envelopeRecipients = new();
     private TaskCompletionSource _release = Released();
     private int _waiting;
 
-    private FakeSmtp() { }
+    private FakeSmtp(int port) => _listener = new TcpListener(IPAddress.Loopback, port);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public IReadOnlyList<MimeMessage> Delivered => [.. _delivered];
-    public IReadOnlyList<string> Recipients => [.. _envelopeRecipients];
+    public IReadOnlyList<string> Recipients => [.. _envelopeRecipients.Select(r => r.Recipient)];
+
+    /// <summary>Each envelope recipient, with when the relay accepted its message.</summary>
+    public IReadOnlyList<(string Recipient, DateTimeOffset At)> Arrivals => [.. _envelopeRecipients];
 
     /// <summary>Messages whose data has arrived and that wait for the relay's answer.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public static FakeSmtp Start()
+    public static FakeSmtp Start(int port = 0)
     {
-        var smtp = new FakeSmtp();
+        var smtp = new FakeSmtp(port);
         smtp._listener.Start();
         _ = smtp.AcceptAsync();
         return smtp;
@@ -124,7 +128,8 @@ public sealed class FakeSmtp : IAsyncDisposable
                         if (client.Client.Poll(0, SelectMode.SelectRead) && client.Client.Available == 0) return; // the sender is gone
                         await writer.WriteLineAsync("250 OK queued");
                         _delivered.Enqueue(await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(data.ToString()))));
-                        foreach (var r in recipients) _envelopeRecipients.Enqueue(r);
+                        var accepted = DateTimeOffset.UtcNow;
+                        foreach (var r in recipients) _envelopeRecipients.Enqueue((r, accepted));
                         recipients.Clear();
                         break;
                     case "QUIT":

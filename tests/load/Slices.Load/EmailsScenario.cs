@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Load;
 
 /// <summary>
 /// Bookings with the practice's emails on: every booking's confirmation goes through the outbox, a Hangfire job and
-/// SMTP to a relay in the runner (<see cref="SmtpSink"/>, on --smtp-port, which the API must be configured to use).
+/// SMTP to a relay in the runner (<see cref="FakeSmtp"/>, on --smtp-port, which the API must be configured to use).
 /// First --bookings flat out by --connections clients (bookings per second, and how fast the confirmations follow
 /// and drain), then --rate bookings a second for --paced-seconds (the lag from each booking's 201 to its email
 /// at the relay, p50/p95/p99, when the jobs keep up). Each booking in the paced run is for a patient of its own,
@@ -22,7 +23,7 @@ public static class EmailsScenario
         var connections = options.Int("connections", 16);
         var rate = options.Int("rate", 50);
         var paced = rate * options.Int("paced-seconds", 20);
-        await using var sink = new SmtpSink(options.Int("smtp-port", 2525));
+        await using var sink = FakeSmtp.Start(options.Int("smtp-port", 2525));
 
         var session = await ApiSession.SignUpAsync(http);
         var clinicians = await BenchScenario.BookingCliniciansAsync(session);
@@ -45,10 +46,10 @@ public static class EmailsScenario
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, bookings, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (n, _) => await BookAsync(n));
         var booked = clock.Elapsed;
-        var flatEmails = sink.Count;
-        await UntilAsync(() => sink.Count >= bookings);
+        var flatEmails = sink.Arrivals.Count;
+        await UntilAsync(() => sink.Arrivals.Count >= bookings);
         var drained = clock.Elapsed;
-        var flatArrivals = sink.Arrived;
+        var flatArrivals = sink.Arrivals;
         var flowing = flatArrivals.Count > 1 ? (flatArrivals.Max(a => a.At) - flatArrivals.Min(a => a.At)).TotalSeconds : 0;
 
         var bookedAt = new ConcurrentDictionary<string, DateTimeOffset>();
@@ -61,8 +62,8 @@ public static class EmailsScenario
             await BookAsync(next + i);
             bookedAt[Address(i)] = DateTimeOffset.UtcNow;
         });
-        await UntilAsync(() => sink.Count >= bookings + paced);
-        var lags = sink.Arrived.Skip(flatArrivals.Count)
+        await UntilAsync(() => sink.Arrivals.Count >= bookings + paced);
+        var lags = sink.Arrivals.Skip(flatArrivals.Count)
             .Where(a => bookedAt.ContainsKey(a.Recipient)).Select(a => (a.At - bookedAt[a.Recipient]).TotalMilliseconds).Order().ToArray();
         double P(double q) => lags.Length == 0 ? 0 : Math.Round(lags[Math.Min(lags.Length - 1, (int)(q * lags.Length))], 1);
 
