@@ -8,7 +8,8 @@ namespace Slices.Load;
 /// <summary>
 /// Bookings with the practice's emails on: every booking's confirmation goes through the outbox, a Hangfire job and
 /// SMTP to a relay in the runner (<see cref="FakeSmtp"/>, on --smtp-port, which the API must be configured to use).
-/// First --bookings flat out by --connections clients (bookings per second, and how fast the confirmations follow
+/// After --warm-up bookings and their emails, unmeasured (until then the JIT is still compiling the job path), first
+/// --bookings flat out by --connections clients (bookings per second, and how fast the confirmations follow
 /// and drain), then --rate bookings a second for --paced-seconds (the lag from each booking's 201 to its email
 /// at the relay, p50/p95/p99, when the jobs keep up). Each booking in the paced run is for a patient of its own,
 /// so each email is matched to its booking by its recipient.
@@ -19,6 +20,7 @@ public static class EmailsScenario
 
     public static async Task<int> RunAsync(HttpClient http, RunOptions options)
     {
+        var warmUp = options.Int("warm-up", 1000);
         var bookings = options.Int("bookings", 5000);
         var connections = options.Int("connections", 16);
         var rate = options.Int("rate", 50);
@@ -43,17 +45,21 @@ public static class EmailsScenario
             }, "book");
         }
 
+        await Parallel.ForAsync(0, warmUp, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (n, _) => await BookAsync(n));
+        await UntilAsync(() => sink.Arrivals.Count >= warmUp);
+        var warmed = sink.Arrivals.Count;
+
         var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, bookings, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (n, _) => await BookAsync(n));
+        await Parallel.ForAsync(warmUp, warmUp + bookings, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (n, _) => await BookAsync(n));
         var booked = clock.Elapsed;
-        var flatEmails = sink.Arrivals.Count;
-        await UntilAsync(() => sink.Arrivals.Count >= bookings);
+        var flatEmails = sink.Arrivals.Count - warmed;
+        await UntilAsync(() => sink.Arrivals.Count >= warmed + bookings);
         var drained = clock.Elapsed;
-        var flatArrivals = sink.Arrivals;
+        var flatArrivals = sink.Arrivals.Skip(warmed).ToList();
         var flowing = flatArrivals.Count > 1 ? (flatArrivals.Max(a => a.At) - flatArrivals.Min(a => a.At)).TotalSeconds : 0;
 
         var bookedAt = new ConcurrentDictionary<string, DateTimeOffset>();
-        var next = (bookings + patients.Length - 1) / patients.Length * patients.Length; // booking next + i is for patient i
+        var next = (warmUp + bookings + patients.Length - 1) / patients.Length * patients.Length; // booking next + i is for patient i
         var pacing = Stopwatch.StartNew();
         await Parallel.ForAsync(0, paced, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, connections / 4) }, async (i, ct) =>
         {
@@ -62,8 +68,8 @@ public static class EmailsScenario
             await BookAsync(next + i);
             bookedAt[Address(i)] = DateTimeOffset.UtcNow;
         });
-        await UntilAsync(() => sink.Arrivals.Count >= bookings + paced);
-        var lags = sink.Arrivals.Skip(flatArrivals.Count)
+        await UntilAsync(() => sink.Arrivals.Count >= warmed + bookings + paced);
+        var lags = sink.Arrivals.Skip(warmed + flatArrivals.Count)
             .Where(a => bookedAt.ContainsKey(a.Recipient)).Select(a => (a.At - bookedAt[a.Recipient]).TotalMilliseconds).Order().ToArray();
         double P(double q) => lags.Length == 0 ? 0 : Math.Round(lags[Math.Min(lags.Length - 1, (int)(q * lags.Length))], 1);
 

@@ -9,7 +9,7 @@ if (options is null)
     Console.Error.WriteLine("       [--noisy-connections 16] [--quiet-clients 4] [--quiet-rate 2] [--key-limit 100]");
     Console.Error.WriteLine("       Slices.Load scale --database \"Host=...;Username=postgres;Database=slices\" [--sizes 10000,100000,1000000] [--appointments-per-patient 10] [--copy-connections <cores>]");
     Console.Error.WriteLine("       Slices.Load webhooks --base-url http://localhost:8080 [--events 5000] [--connections 16]   (the API must allow loopback receivers)");
-    Console.Error.WriteLine("       Slices.Load emails --base-url http://localhost:8080 --smtp-port 2525 [--bookings 5000] [--connections 16] [--rate 50] [--paced-seconds 20]   (the API must send through 127.0.0.1:<smtp-port>)");
+    Console.Error.WriteLine("       Slices.Load emails --base-url http://localhost:8080 --smtp-port 2525 [--warm-up 1000] [--bookings 5000] [--connections 16] [--rate 50] [--paced-seconds 20]   (the API must send through 127.0.0.1:<smtp-port>)");
     Console.Error.WriteLine("       Slices.Load jobs --database \"Host=...;Username=postgres;Database=slices\" [--noop 20000] [--db-jobs 5000] [--workers 20] [--producers 8]");
     Console.Error.WriteLine("       Slices.Load bench --baseline-url http://127.0.0.1:8090 [--seconds 20] [--connections 32] [--capacity-connections 128] [--rounds 3] [--booking-practices 1,10] [--patients 500] [--api-pid N] [--baseline-pid N]");
     return 2;
