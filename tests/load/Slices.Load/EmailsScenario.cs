@@ -35,15 +35,7 @@ public static class EmailsScenario
                 new { givenName = "Mail", familyName = $"Patient{i}", dateOfBirth = "1980-01-01", email = Address(i) }, "create a patient"));
         var from = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(40), TimeSpan.Zero); // past the reminders' 24 hours: those wait
 
-        // The n-th booking: clinician n mod 20, in its own 15-minute slot, for patient n mod the patients.
-        Task<Guid> BookAsync(int n)
-        {
-            var startsAt = from.AddMinutes(15 * (n / clinicians.Length));
-            return session.CreateAsync("/api/v1/appointments", new
-            {
-                patientId = patients[n % patients.Length], clinicianId = clinicians[n % clinicians.Length], startsAt, endsAt = startsAt.AddMinutes(10),
-            }, "book");
-        }
+        Task<Guid> BookAsync(int n) => session.CreateAsync("/api/v1/appointments", BenchScenario.Booked(patients, clinicians, from, n), "book");
 
         await Parallel.ForAsync(0, warmUp, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (n, _) => await BookAsync(n));
         await UntilAsync(() => sink.Arrivals.Count >= warmUp);
