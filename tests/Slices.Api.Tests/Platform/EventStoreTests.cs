@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Slices.Api.Platform.Auth;
 using Slices.Api.Platform.Database;
 using Slices.Api.Platform.Events;
+using Slices.Api.Tests.Features.Patients;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
@@ -85,6 +87,36 @@ public sealed class EventStoreTests(SlicesApp app) : IClassFixture<SlicesApp>
         }, Ct)));
 
         Assert.Equal(["events_practice_id_stream_version_key", "ok"], results.Order());
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_in_one_practice_all_commit_into_one_chain_that_verifies()
+    {
+        var practice = await app.SignUpAsync();
+        var admin = app.AsAdmin(practice);
+        var db = app.Services.GetRequiredService<Db>();
+        var stream = $"test/{Guid.CreateVersion7()}";
+
+        // Patients in streams of their own, and appends to one shared stream that each take its next version.
+        var created = Enumerable.Range(0, 30).Select(i => admin.PostAsJsonAsync("/api/v1/patients", PatientTests.NewPatient($"Name{i}", "Concurrent"), Ct));
+        var appended = Enumerable.Range(0, 20).Select(_ => Task.Run(() => db.InTenantAsync(practice.PracticeId, async (c, tx) =>
+        {
+            await EventStore.AppendAsync(c, tx, new Actor("system", null, null), new NewEvent(stream, "test.happened", new { }), Ct);
+            return true;
+        }, Ct), Ct));
+        var responses = await Task.WhenAll(created);
+        await Task.WhenAll(appended);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        await using var owner = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        var versions = await owner.QueryAsync<int>("SELECT version FROM events WHERE practice_id = @p AND stream = @stream ORDER BY seq",
+            new { p = practice.PracticeId, stream });
+        Assert.Equal(Enumerable.Range(1, 20), versions);
+        var seqs = (await owner.QueryAsync<long>("SELECT seq FROM events WHERE practice_id = @p ORDER BY seq", new { p = practice.PracticeId })).ToList();
+        Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+        var verified = await (await admin.GetAsync("/api/v1/audit/verify", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+        Assert.Equal(seqs.Count, verified.GetProperty("eventsChecked").GetInt64());
     }
 
     [Fact]
