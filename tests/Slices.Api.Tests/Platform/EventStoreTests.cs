@@ -90,6 +90,38 @@ public sealed class EventStoreTests(SlicesApp app) : IClassFixture<SlicesApp>
     }
 
     [Fact]
+    public async Task A_one_statement_change_that_conflicts_at_its_commit_fails_alone_and_not_the_changes_committing_with_it()
+    {
+        var practice = await app.SignUpAsync();
+        var db = app.Services.GetRequiredService<Db>();
+        var taken = $"test/{Guid.CreateVersion7()}";
+        Task<string?> ChangeAsync(string stream) => Task.Run(async () =>
+        {
+            try
+            {
+                return await db.ChangeInTenantAsync(practice.PracticeId, () =>
+                {
+                    var parameters = new DynamicParameters();
+                    EventStore.AddParameters(parameters, new Actor("system", null, null), new NewEvent(stream, "test.happened", new { }, 1));
+                    return new Statement($"WITH made AS (SELECT 1), recorded AS ({EventStore.StagedIf("made")}) SELECT 1", parameters);
+                }, async rows => await rows.ReadAsync(Ct) ? "ok" : "no row", Ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return e.ConstraintName;
+            }
+        }, Ct);
+        Assert.Equal("ok", await ChangeAsync(taken));
+
+        // Every fifth change wants the version already taken, so it conflicts only when its commit seals it. Changes
+        // that shared that commit must then run again on their own, and not fail with it.
+        var streams = Enumerable.Range(0, 30).Select(i => i % 5 == 0 ? taken : $"test/{Guid.CreateVersion7()}").ToList();
+        var results = await Task.WhenAll(streams.Select(ChangeAsync));
+
+        Assert.Equal(streams.Select(s => s == taken ? "events_practice_id_stream_version_key" : "ok"), results);
+    }
+
+    [Fact]
     public async Task Concurrent_changes_in_one_practice_all_commit_into_one_chain_that_verifies()
     {
         var practice = await app.SignUpAsync();

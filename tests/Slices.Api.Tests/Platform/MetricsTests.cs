@@ -22,7 +22,9 @@ public sealed class MetricsTests(MetricsTests.App app) : IClassFixture<MetricsTe
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<string> ScrapeAsync()
+    private Task<string> ScrapeAsync() => ScrapeAsync(app);
+
+    internal static async Task<string> ScrapeAsync(SlicesApp app)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);

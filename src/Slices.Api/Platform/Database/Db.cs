@@ -11,6 +11,7 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
 {
     private const int SealersPerPractice = 4;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _sealing = new();
+    private SharedCommits? _sharedCommits;
 
     public NpgsqlDataSource DataSource => dataSource;
 
@@ -60,27 +61,19 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
     /// A change made by one statement, in one round trip: the tenant setting and the statement in one batch, its own
     /// implicit transaction, which commits whatever <paramref name="answer"/> makes of the rows. The statement must
     /// therefore change nothing that the answer may still reject: it checks in SQL what the answer checks. Events it
-    /// stages are sealed at that commit and reach the commit listeners only once the answer has accepted them. Not
-    /// retried: a failure after the commit would write twice.
+    /// stages are sealed at that commit and reach the commit listeners only once the answer has accepted them. A change
+    /// that stages events may share its commit with the practice's other such changes running at the same moment
+    /// (<see cref="SharedCommits"/>). Not retried: a failure after the commit would write twice.
     /// </summary>
     public async Task<T> ChangeInTenantAsync<T>(Guid practiceId, Func<Statement> statement, Func<System.Data.Common.DbDataReader, Task<T>> answer, CancellationToken ct)
     {
         Events.TransactionEvents.Begin();
         try
         {
-            var (sql, parameters) = statement();
-            parameters.Add("slicesTenant", practiceId.ToString());
-            await using var connection = await OpenAsync(ct);
-            async Task<T> RunAsync()
-            {
-                await using var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
-                    "SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + sql, parameters, cancellationToken: ct));
-                await rows.NextResultAsync(ct); // past the setting's own row
-                var answered = await answer(rows);
-                while (await rows.NextResultAsync(CancellationToken.None)) { } // to the end of the batch: a failed commit (a sealing conflict) throws here
-                return answered;
-            }
-            var result = await PreparedStatementReset.AfterErrorAsync(connection, () => Events.TransactionEvents.Sealing ? SealingAsync(practiceId, RunAsync, ct) : RunAsync());
+            var change = statement();
+            var result = Events.TransactionEvents.Sealing
+                ? await LazyInitializer.EnsureInitialized(ref _sharedCommits, () => new SharedCommits(this)).CommitAsync(practiceId, change, answer, ct)
+                : await ChangeAloneAsync(practiceId, change, answer, sealing: false, ct);
             await AfterCommitAsync(practiceId);
             return result;
         }
@@ -90,9 +83,26 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
         }
     }
 
+    /// <summary>One change in its own implicit transaction (see <see cref="ChangeInTenantAsync{T}"/>).</summary>
+    internal async Task<T> ChangeAloneAsync<T>(Guid practiceId, Statement change, Func<System.Data.Common.DbDataReader, Task<T>> answer, bool sealing, CancellationToken ct)
+    {
+        change.Parameters.Add("slicesTenant", practiceId.ToString());
+        await using var connection = await OpenAsync(ct);
+        async Task<T> RunAsync()
+        {
+            await using var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
+                "SELECT set_config('app.tenant_id', @slicesTenant, true);\n" + change.Sql, change.Parameters, cancellationToken: ct));
+            await rows.NextResultAsync(ct); // past the setting's own row
+            var answered = await answer(rows);
+            while (await rows.NextResultAsync(CancellationToken.None)) { } // to the end of the batch: a failed commit (a sealing conflict) throws here
+            return answered;
+        }
+        return await PreparedStatementReset.AfterErrorAsync(connection, () => sealing ? SealingAsync(practiceId, RunAsync, ct) : RunAsync());
+    }
+
     // A commit that seals events queues on the practice's chain head in PostgreSQL (migration 0010); past a couple at
     // once, the others only wake and sleep again there, a convoy that burns the database's CPU. They wait here instead.
-    private async Task<T> SealingAsync<T>(Guid practiceId, Func<Task<T>> commit, CancellationToken ct)
+    internal async Task<T> SealingAsync<T>(Guid practiceId, Func<Task<T>> commit, CancellationToken ct)
     {
         var gate = _sealing.GetOrAdd(practiceId, _ => new SemaphoreSlim(SealersPerPractice));
         await gate.WaitAsync(ct);

@@ -19,7 +19,7 @@ public static class TelemetryExtensions
     private static readonly string[] Meters =
     [
         "Npgsql", Redis.RedisMetrics.Meter.Name, BusinessMetrics.Meter.Name, RateLimiting.RateLimitGate.Meter.Name, Outbox.OutboxWorker.Meter.Name, Caching.CacheMetrics.Meter.Name, Jobs.JobMetrics.Meter.Name, Features.Webhooks.WebhookDispatcher.Meter.Name,
-        Audit.AccessLogMetrics.Meter.Name,
+        Audit.AccessLogMetrics.Meter.Name, Database.SharedCommits.Meter.Name,
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics",
     ];
 

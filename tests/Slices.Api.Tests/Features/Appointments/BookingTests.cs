@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Dapper;
+using Npgsql;
 using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Features.Appointments;
@@ -33,6 +35,42 @@ public sealed class BookingTests(SlicesApp app) : IClassFixture<SlicesApp>
         Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         foreach (var loser in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).Take(5))
             Assert.Equal(winnerId, (await loser.AssertProblemAsync(409)).GetProperty("conflictingAppointmentId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Concurrent_bookings_in_one_practice_each_get_their_own_answer_and_only_the_201s_are_kept()
+    {
+        var clinic = await Clinic.OpenAsync(app);
+        var slots = Enumerable.Range(0, 12).Select(i => Clinic.Slot(9, 30 * i)).ToList();
+
+        // Twelve free slots asked for three times each, among bookings for no such patient and out of hours: the
+        // changes that commit together must not take each other's answers, nor keep a refused one.
+        var requests = slots.SelectMany(slot => Enumerable.Repeat(slot, 3)).Select(slot => (Expected: 0, Task: clinic.BookAsync(slot)))
+            .Concat(Enumerable.Range(0, 6).Select(i => (Expected: 404, Task: clinic.BookAsync(Clinic.Slot(16, 5 * i), 5, Guid.CreateVersion7()))))
+            .Concat(Enumerable.Range(0, 6).Select(i => (Expected: 422, Task: clinic.BookAsync(Clinic.Slot(18, 5 * i), 5))))
+            .ToList();
+        await Task.WhenAll(requests.Select(r => r.Task));
+
+        foreach (var (expected, task) in requests.Where(r => r.Expected != 0)) await (await task).AssertProblemAsync(expected);
+        var slotAnswers = requests.Where(r => r.Expected == 0).Select(r => r.Task.Result).ToList();
+        Assert.Equal([(HttpStatusCode.Created, 12), (HttpStatusCode.Conflict, 24)],
+            slotAnswers.GroupBy(r => r.StatusCode).Select(g => (g.Key, g.Count())).Order());
+        var booked = new List<DateTimeOffset>();
+        foreach (var created in slotAnswers.Where(r => r.StatusCode == HttpStatusCode.Created))
+        {
+            var id = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            var stored = await (await clinic.Admin.GetAsync($"/api/v1/appointments/{id}", Ct)).JsonAsync(HttpStatusCode.OK);
+            booked.Add(stored.GetProperty("startsAt").GetDateTimeOffset());
+        }
+        Assert.Equal(slots, booked.Order());
+        await using var owner = new NpgsqlConnection(TestStack.AdminConnectionStringFor(app.Database));
+        var kept = await owner.QuerySingleAsync<(long Appointments, long Events)>("""
+            SELECT (SELECT count(*) FROM appointments WHERE practice_id = @p),
+                   (SELECT count(*) FROM events WHERE practice_id = @p AND type = 'appointment.scheduled')
+            """, new { p = clinic.Practice.PracticeId });
+        Assert.Equal((12L, 12L), kept);
+        var audit = await (await clinic.Admin.GetAsync("/api/v1/audit/verify", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.True(audit.GetProperty("valid").GetBoolean());
     }
 
     [Fact]
