@@ -4,17 +4,9 @@ using Slices.Api.Tests.Infrastructure;
 
 namespace Slices.Api.Tests.Platform;
 
-public sealed class SharedCommitTests(SharedCommitTests.App app) : IClassFixture<SharedCommitTests.App>
+// The metrics tests' app (a scrape token), an instance of its own.
+public sealed class SharedCommitTests(MetricsTests.App app) : IClassFixture<MetricsTests.App>
 {
-    public sealed class App : SlicesApp
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            Settings["METRICS_TOKEN"] = MetricsTests.Token;
-            base.ConfigureWebHost(builder);
-        }
-    }
-
     [Fact]
     public async Task Bookings_that_arrive_together_in_one_practice_share_commits_and_the_scrape_says_how_many()
     {
