@@ -152,6 +152,7 @@ internal sealed class SharedCommits(Db db)
             return Outcome.Answered;
         }
         var outcome = Outcome.Answered;
+        var serverRefused = true;
         try
         {
             // The savepoint travels with the statement, in one round trip. It is not released: the next change's
@@ -169,9 +170,10 @@ internal sealed class SharedCommits(Db db)
         catch (Exception e) when (e is PostgresException or not NpgsqlException) // the server or the answer refused it
         {
             change.Done.TrySetException(e);
+            serverRefused = e is not Errors.ApiException; // the Npgsql workaround is for what the server refused
         }
         await transaction.RollbackAsync(Savepoint);
-        PreparedStatementReset.Unprepare(connection);
+        if (serverRefused) PreparedStatementReset.Unprepare(connection);
         return outcome;
     }
 
