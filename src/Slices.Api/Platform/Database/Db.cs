@@ -13,6 +13,10 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _sealing = new();
     private SharedCommits? _sharedCommits;
 
+    // Made on first use (it needs this instance, which a field initializer cannot name), without a delegate per call.
+    private SharedCommits SharedCommits =>
+        _sharedCommits ?? Interlocked.CompareExchange(ref _sharedCommits, new SharedCommits(this), null) ?? _sharedCommits!;
+
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Opens a pooled connection, retrying while the server is briefly unreachable or refusing connections.</summary>
@@ -72,7 +76,7 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
         {
             var change = statement();
             var result = Events.TransactionEvents.Sealing
-                ? await LazyInitializer.EnsureInitialized(ref _sharedCommits, () => new SharedCommits(this)).CommitAsync(practiceId, change, answer, ct)
+                ? await SharedCommits.CommitAsync(practiceId, change, answer, ct)
                 : await ChangeAloneAsync(practiceId, change, answer, sealing: false, ct);
             await AfterCommitAsync(practiceId);
             return result;
@@ -100,8 +104,9 @@ public sealed class Db(NpgsqlDataSource dataSource, DatabaseOptions options, IEn
         return await PreparedStatementReset.AfterErrorAsync(connection, () => sealing ? SealingAsync(practiceId, RunAsync, ct) : RunAsync());
     }
 
-    // A commit that seals events queues on the practice's chain head in PostgreSQL (migration 0010); past a couple at
-    // once, the others only wake and sleep again there, a convoy that burns the database's CPU. They wait here instead.
+    // A commit that seals events queues on the practice's chain lock in PostgreSQL (migration 0022). Past a few at once
+    // they would only wait there, each holding a backend; on the chain head's row lock before 0022 they also woke at
+    // every hand-over, a convoy that burned the database's CPU. They wait here instead.
     internal async Task<T> SealingAsync<T>(Guid practiceId, Func<Task<T>> commit, CancellationToken ct)
     {
         var gate = _sealing.GetOrAdd(practiceId, _ => new SemaphoreSlim(SealersPerPractice));
