@@ -113,7 +113,9 @@ public static class BenchScenario
             var limiterCost = limiterCosts.Select(c => c.Cost).Order().ElementAt(limiterCosts.Length / 2);
             var (bWide, pWide) = wide > 0 ? (Median(bw, x => x.PerSecond), Median(pw, x => x.PerSecond)) : (0, 0);
             var (bBest, pBest) = (Math.Max(bRate, bWide), Math.Max(pRate, pWide));
-            var rate = bBest / 2; // half the baseline's maximum, at whichever concurrency it came
+            // Half the baseline's maximum, at whichever concurrency it came; --fixed-rate pins it, so that runs comparing a
+            // setting are not also at different rates (the maximum moves by 15 % between identical runs).
+            var rate = options.Int("fixed-rate", 0) is > 0 and var pinned ? pinned : bBest / 2;
             // Their connections opened beforehand, so the percentiles are the server's, not a burst of TCP handshakes.
             await Drive.ClosedLoopAsync(baselineArrivals, i => Get(target.Baseline(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
             await Drive.ClosedLoopAsync(productArrivals, i => Get(target.Product(i)), WarmArrivalConnections, WarmArrivals, Meter.None);
