@@ -17,7 +17,10 @@ public sealed class AppointmentPartiesTests(SlicesApp app) : IClassFixture<Slice
     {
         var clinic = await Clinic.OpenAsync(app);
         var other = await Clinic.OpenAsync(app);
-        await using var owner = await InPracticeAsync(TestStack.OwnerConnectionString(app.Database), clinic.Practice.PracticeId);
+        await using var owner = new NpgsqlConnection(TestStack.OwnerConnectionString(app.Database));
+        await owner.OpenAsync(Ct);
+        // For the whole session, not one transaction: each statement below is its own.
+        await owner.ExecuteAsync("SELECT set_config('app.tenant_id', @p, false)", new { p = clinic.Practice.PracticeId.ToString() });
         const string insert = """
             INSERT INTO appointments (practice_id, id, patient_id, clinician_id, starts_at, ends_at)
             VALUES (current_tenant(), gen_random_uuid(), @patient, @clinician, @startsAt, @startsAt + interval '30 minutes')
@@ -34,14 +37,5 @@ public sealed class AppointmentPartiesTests(SlicesApp app) : IClassFixture<Slice
         var moved = await Assert.ThrowsAsync<PostgresException>(() => owner.ExecuteAsync(
             "UPDATE appointments SET patient_id = @patient", new { patient = other.PatientId }));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, moved.SqlState);
-    }
-
-    /// <summary>A connection whose session runs for the practice, as the app's transactions do.</summary>
-    private static async Task<NpgsqlConnection> InPracticeAsync(string connectionString, Guid practiceId)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await connection.ExecuteAsync("SELECT set_config('app.tenant_id', @p, false)", new { p = practiceId.ToString() });
-        return connection;
     }
 }
